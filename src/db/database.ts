@@ -1,0 +1,200 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Table types for the whole database. Conventions, the same on both dialects:
+ * - times are integer milliseconds since the epoch (BIGINT on PostgreSQL, read back as number);
+ * - JSON documents are TEXT on SQLite and JSONB on PostgreSQL: written as a JSON string,
+ *   read back as a string (SQLite) or a parsed value (PostgreSQL) — always go through `readJson`;
+ * - booleans are 0/1 integers;
+ * - every domain row carries workspace_id.
+ */
+export type Json = ColumnType<unknown, string, string>;
+export type Millis = number;
+
+export interface WorkspaceTable {
+  id: string;
+  name: string;
+  slug: string;
+  is_demo: number;
+  currency: string;
+  created_at: Millis;
+}
+
+export interface UserTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  created_at: Millis;
+}
+
+export interface MembershipTable {
+  user_id: string;
+  workspace_id: string;
+  role: string;
+  created_at: Millis;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  user_id: string;
+  created_at: Millis;
+  expires_at: Millis;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  name: string;
+  key_hash: string;
+  /** Write keys: the key itself (public). Secret keys: AES-GCM ciphertext under the instance key. */
+  key_stored: string;
+  key_last4: string;
+  created_at: Millis;
+  last_used_at: Millis | null;
+  revoked_at: Millis | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  workspace_id: string | null;
+  actor: string;
+  action: string;
+  target: string | null;
+  data: Json;
+  at: Millis;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface EventTable {
+  id: string;
+  workspace_id: string;
+  message_id: string;
+  type: string;
+  name: string | null;
+  profile_id: string;
+  user_id: string | null;
+  anonymous_id: string | null;
+  properties: Json;
+  context: Json;
+  timestamp: Millis;
+  received_at: Millis;
+  sent_at: Millis | null;
+}
+
+export interface ProfileTable {
+  id: string;
+  workspace_id: string;
+  user_id: string | null;
+  email: string | null;
+  phone: string | null;
+  traits: Json;
+  /** Per-trait timestamp of the write that set it (last-write-wins on merge). */
+  trait_times: Json;
+  first_seen_at: Millis;
+  last_seen_at: Millis;
+  event_count: number;
+  /** Set when this profile was merged into another; the row stays as a tombstone. */
+  merged_into: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface IdentityTable {
+  workspace_id: string;
+  kind: string;
+  value: string;
+  profile_id: string;
+  first_seen_at: Millis;
+}
+
+export interface ProfileMergeTable {
+  id: string;
+  workspace_id: string;
+  from_profile_id: string;
+  into_profile_id: string;
+  reason: string;
+  merged_at: Millis;
+}
+
+export interface ProductTable {
+  workspace_id: string;
+  id: string;
+  type: string;
+  name: string;
+  names: Json;
+  description: string;
+  descriptions: Json;
+  categories: Json;
+  category: string | null;
+  price: number | null;
+  currency: string;
+  in_stock: number;
+  language: string;
+  url: string | null;
+  image_url: string | null;
+  brand: string | null;
+  attributes: Json;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface OrderTable {
+  workspace_id: string;
+  order_id: string;
+  profile_id: string;
+  total: number;
+  currency: string;
+  placed_at: Millis;
+  source: string;
+}
+
+export interface OrderItemTable {
+  workspace_id: string;
+  order_id: string;
+  line: number;
+  product_id: string;
+  quantity: number;
+  price: number;
+}
+
+export interface ImportTable {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  mode: string;
+  file_name: string | null;
+  status: string;
+  total_bytes: number | null;
+  processed_bytes: number;
+  rows_processed: number;
+  rows_imported: number;
+  rows_failed: number;
+  errors: Json;
+  failure: Json;
+  created_at: Millis;
+  finished_at: Millis | null;
+}
+
+export interface Database {
+  workspaces: WorkspaceTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  sessions: SessionTable;
+  api_keys: ApiKeyTable;
+  audit_log: AuditLogTable;
+  settings: SettingTable;
+  events: EventTable;
+  profiles: ProfileTable;
+  identities: IdentityTable;
+  profile_merges: ProfileMergeTable;
+  products: ProductTable;
+  orders: OrderTable;
+  order_items: OrderItemTable;
+  imports: ImportTable;
+}

@@ -1,0 +1,22 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './database.js';
+import type { DialectHelpers } from './dialect.js';
+import { foundation } from './migrations/0001_foundation.js';
+
+/** Migrations in order. Each takes the dialect helpers so column types stay dialect-neutral. */
+const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
+  '0001_foundation': foundation,
+};
+
+export async function migrateToLatest(db: Kysely<Database>, dialect: DialectHelpers): Promise<void> {
+  const provider: MigrationProvider = {
+    getMigrations: async () => Object.fromEntries(Object.entries(MIGRATIONS).map(([k, m]) => [k, m(dialect)])),
+  };
+  // Migrations run on an untyped handle: they create the tables the typed one describes.
+  const migrator = new Migrator({ db: db as unknown as Kysely<unknown>, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+}

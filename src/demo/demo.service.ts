@@ -1,0 +1,47 @@
+import { parseCatalogItem } from '../catalog/catalog.service.js';
+import type { Nudge } from '../server/nudge.js';
+import { generateDemoShop, type DemoOptions } from './demo.generator.js';
+
+export const DEMO_WORKSPACE_NAME = 'Demo shop (synthetic data)';
+const BATCH = 500;
+
+export interface DemoResult {
+  workspaceId: string;
+  writeKey: string;
+  secretKey: string;
+  events: number;
+  products: number;
+  customers: number;
+}
+
+/**
+ * Create a clearly labelled demo workspace and fill it with the synthetic shop: the catalog, then
+ * every event through the same ingest path real traffic takes (identity merges, orders and all).
+ */
+export async function seedDemoWorkspace(
+  nudge: Nudge,
+  options: DemoOptions & { memberUserId?: string; onProgress?: (done: number, total: number) => void } = {},
+): Promise<DemoResult> {
+  const { memberUserId, onProgress, ...genOptions } = options;
+  const shop = generateDemoShop({ ...genOptions, now: genOptions.now ?? new Date(Math.floor(nudge.clock.now() / 86_400_000) * 86_400_000) });
+  const { workspace, writeKey, secretKey } = await nudge.workspaces.create({ name: DEMO_WORKSPACE_NAME, slug: 'demo', isDemo: true, currency: 'CNY', actor: 'system' });
+  if (memberUserId) await nudge.auth.addMember(memberUserId, workspace.id, 'admin', 'system');
+  await nudge.catalog.upsert(null, workspace.id, shop.products.map(parseCatalogItem));
+
+  const estimate = shop.estimatedEvents;
+  let done = 0;
+  let batch: unknown[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await nudge.ingest.ingest(workspace.id, batch, { pathPrefix: 'batch' });
+    done += batch.length;
+    batch = [];
+    onProgress?.(done, Math.max(estimate, done));
+  };
+  for (const event of shop.events()) {
+    batch.push(event);
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  return { workspaceId: workspace.id, writeKey, secretKey, events: done, products: shop.products.length, customers: shop.customerCount };
+}

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { SESSION_COOKIE, workspaceOf } from '../server/access.js';
+import { SESSION_TTL_MS, type AuthService } from './auth.service.js';
+import { ApiKeyInfo, ErrorBody, LoginRequest, Me } from './platform.schema.js';
+import type { WorkspaceService } from './workspace.service.js';
+
+const Workspace = z.object({ id: z.string(), name: z.string(), slug: z.string(), isDemo: z.boolean(), currency: z.string() });
+
+/** Dashboard log-in, the current user, workspace info and API keys. */
+export function platformRoutes(app: FastifyInstance, deps: { auth: AuthService; workspaces: WorkspaceService }): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post('/api/auth/login', {
+    config: { access: 'public' },
+    schema: { tags: ['auth'], summary: 'Log in to the dashboard (sets an httpOnly session cookie)', body: LoginRequest, response: { 200: Me, 401: ErrorBody } },
+    handler: async (req, reply) => {
+      const { token, user } = await deps.auth.login(req.body.email, req.body.password);
+      reply.setCookie(SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: req.protocol === 'https',
+        maxAge: Math.floor(SESSION_TTL_MS / 1000),
+      });
+      return deps.auth.me(user.id);
+    },
+  });
+
+  r.post('/api/auth/logout', {
+    config: { access: 'public' },
+    schema: { tags: ['auth'], summary: 'Log out', response: { 204: z.null() } },
+    handler: async (req, reply) => {
+      const token = req.cookies[SESSION_COOKIE];
+      if (token) await deps.auth.logout(token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send(null);
+    },
+  });
+
+  r.get('/api/auth/me', {
+    config: { access: 'user' },
+    schema: { tags: ['auth'], summary: 'The logged-in user and their workspaces', response: { 200: Me, 401: ErrorBody } },
+    handler: async (req) => deps.auth.me(req.auth.userId ?? ''),
+  });
+
+  r.get('/api/v1/workspace', {
+    config: { access: { role: 'viewer' } },
+    schema: { tags: ['workspace'], summary: 'The addressed workspace', response: { 200: Workspace } },
+    handler: async (req) => {
+      const ws = await deps.workspaces.get(workspaceOf(req));
+      return { id: ws.id, name: ws.name, slug: ws.slug, isDemo: ws.isDemo, currency: ws.currency };
+    },
+  });
+
+  r.get('/api/v1/keys', {
+    config: { access: { role: 'member' } },
+    schema: { tags: ['workspace'], summary: 'API keys (secret keys masked)', response: { 200: z.object({ items: z.array(ApiKeyInfo) }) } },
+    handler: async (req) => ({ items: await deps.workspaces.listKeys(workspaceOf(req)) }),
+  });
+
+  r.post('/api/v1/keys/:id/reveal', {
+    config: { access: { role: 'admin' } },
+    schema: { tags: ['workspace'], summary: 'Reveal a secret key (audited)', params: z.object({ id: z.string() }), response: { 200: z.object({ key: z.string() }), 403: ErrorBody, 404: ErrorBody } },
+    handler: async (req) => ({ key: await deps.workspaces.revealKey(workspaceOf(req), req.params.id, req.auth.actor) }),
+  });
+}

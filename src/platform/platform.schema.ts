@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+export const Role = z.enum(['admin', 'member', 'viewer']);
+export type Role = z.infer<typeof Role>;
+
+export const WorkspaceInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  isDemo: z.boolean(),
+  role: Role,
+});
+export type WorkspaceInfo = z.infer<typeof WorkspaceInfo>;
+
+export const LoginRequest = z.object({ email: z.email().max(320), password: z.string().min(1).max(200) });
+export const Me = z.object({
+  user: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+  workspaces: z.array(WorkspaceInfo),
+});
+export type Me = z.infer<typeof Me>;
+
+export const ApiKeyKind = z.enum(['write', 'secret']);
+export type ApiKeyKind = z.infer<typeof ApiKeyKind>;
+
+export const ApiKeyInfo = z.object({
+  id: z.string(),
+  kind: ApiKeyKind,
+  name: z.string(),
+  /** Write keys are public and shown whole; secret keys are masked (`sk_…abcd`) until revealed. */
+  key: z.string(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable(),
+});
+export type ApiKeyInfo = z.infer<typeof ApiKeyInfo>;
+
+/** The error body every route returns on failure. */
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** JSON path / CSV column of the offending field, when there is one. */
+    field: z.string().nullable(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;

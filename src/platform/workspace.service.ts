@@ -1,0 +1,171 @@
+import type { Db, DbOrTrx } from '../db/dialect.js';
+import { audit } from './audit.js';
+import type { Clock } from './clock.js';
+import { decrypt, encrypt, randomToken, sha256 } from './crypto.js';
+import { notFound, UserError } from './errors.js';
+import { newId, toIso, toIsoOrNull } from './ids.js';
+import type { ApiKeyInfo, ApiKeyKind } from './platform.schema.js';
+
+export interface Workspace {
+  id: string;
+  name: string;
+  slug: string;
+  isDemo: boolean;
+  currency: string;
+  createdAt: number;
+}
+
+export interface ResolvedKey {
+  keyId: string;
+  workspaceId: string;
+  kind: ApiKeyKind;
+}
+
+export interface WorkspaceService {
+  create(input: { name: string; slug?: string; isDemo?: boolean; currency?: string; actor: string }): Promise<{ workspace: Workspace; writeKey: string; secretKey: string }>;
+  get(id: string): Promise<Workspace>;
+  findBySlug(slug: string): Promise<Workspace | null>;
+  list(): Promise<Workspace[]>;
+  createKey(workspaceId: string, kind: ApiKeyKind, name: string, actor: string): Promise<{ id: string; key: string }>;
+  listKeys(workspaceId: string): Promise<ApiKeyInfo[]>;
+  revealKey(workspaceId: string, keyId: string, actor: string): Promise<string>;
+  /** Resolve a presented key; null when unknown or revoked. Cached briefly: ingest calls this on every request. */
+  resolveKey(key: string): Promise<ResolvedKey | null>;
+}
+
+const KEY_CACHE_MS = 30_000;
+
+/** Workspaces and their API keys. Secret keys are stored sealed with the instance key. */
+export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey: Buffer }): WorkspaceService {
+  const { db, clock, instanceKey } = deps;
+  const cache = new Map<string, { value: ResolvedKey | null; until: number }>();
+
+  const toWorkspace = (r: { id: string; name: string; slug: string; is_demo: number; currency: string; created_at: number }): Workspace => ({
+    id: r.id,
+    name: r.name,
+    slug: r.slug,
+    isDemo: r.is_demo === 1,
+    currency: r.currency,
+    createdAt: r.created_at,
+  });
+
+  async function insertKey(trx: DbOrTrx, workspaceId: string, kind: ApiKeyKind, name: string): Promise<{ id: string; key: string }> {
+    const key = randomToken(kind === 'write' ? 'wk_' : 'sk_');
+    const id = newId('key', clock.now());
+    await trx
+      .insertInto('api_keys')
+      .values({
+        id,
+        workspace_id: workspaceId,
+        kind,
+        name,
+        key_hash: sha256(key),
+        key_stored: kind === 'write' ? key : encrypt(instanceKey, key),
+        key_last4: key.slice(-4),
+        created_at: clock.now(),
+        last_used_at: null,
+        revoked_at: null,
+      })
+      .execute();
+    return { id, key };
+  }
+
+  return {
+    async create({ name, slug, isDemo = false, currency = 'CNY', actor }) {
+      const trimmed = name.trim();
+      if (!trimmed) throw new UserError('WORKSPACE_NAME_REQUIRED', 'A workspace needs a name', { field: 'name' });
+      const base = (slug ?? trimmed)
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '') || 'workspace';
+      return db.transaction().execute(async (trx) => {
+        let finalSlug = base;
+        for (let i = 2; await trx.selectFrom('workspaces').select('id').where('slug', '=', finalSlug).executeTakeFirst(); i++) {
+          finalSlug = `${base}-${i}`;
+        }
+        const workspace: Workspace = { id: newId('ws', clock.now()), name: trimmed, slug: finalSlug, isDemo, currency, createdAt: clock.now() };
+        await trx
+          .insertInto('workspaces')
+          .values({ id: workspace.id, name: workspace.name, slug: workspace.slug, is_demo: isDemo ? 1 : 0, currency, created_at: workspace.createdAt })
+          .execute();
+        const write = await insertKey(trx, workspace.id, 'write', 'Default write key');
+        const secret = await insertKey(trx, workspace.id, 'secret', 'Default secret key');
+        await audit(trx, { workspaceId: workspace.id, actor, action: 'workspace.create', target: workspace.id, at: clock.now() });
+        return { workspace, writeKey: write.key, secretKey: secret.key };
+      });
+    },
+
+    async get(id) {
+      const row = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw notFound('Workspace');
+      return toWorkspace(row);
+    },
+
+    async findBySlug(slug) {
+      const row = await db.selectFrom('workspaces').selectAll().where('slug', '=', slug).executeTakeFirst();
+      return row ? toWorkspace(row) : null;
+    },
+
+    async list() {
+      const rows = await db.selectFrom('workspaces').selectAll().orderBy('created_at').execute();
+      return rows.map(toWorkspace);
+    },
+
+    async createKey(workspaceId, kind, name, actor) {
+      return db.transaction().execute(async (trx) => {
+        const created = await insertKey(trx, workspaceId, kind, name);
+        await audit(trx, { workspaceId, actor, action: 'key.create', target: created.id, data: { kind }, at: clock.now() });
+        return created;
+      });
+    },
+
+    async listKeys(workspaceId) {
+      const rows = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('revoked_at', 'is', null)
+        .orderBy('created_at')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        kind: r.kind === 'write' ? 'write' : 'secret',
+        name: r.name,
+        key: r.kind === 'write' ? r.key_stored : `sk_…${r.key_last4}`,
+        createdAt: toIso(r.created_at),
+        lastUsedAt: toIsoOrNull(r.last_used_at),
+      }));
+    },
+
+    async revealKey(workspaceId, keyId, actor) {
+      const row = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', keyId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (!row) throw notFound('Key', 'id');
+      if (row.kind === 'write') return row.key_stored;
+      await audit(db, { workspaceId, actor, action: 'key.reveal', target: keyId, at: clock.now() });
+      return decrypt(instanceKey, row.key_stored);
+    },
+
+    async resolveKey(key) {
+      const now = clock.now();
+      const hit = cache.get(key);
+      if (hit && hit.until > now) return hit.value;
+      const row = await db
+        .selectFrom('api_keys')
+        .select(['id', 'workspace_id', 'kind'])
+        .where('key_hash', '=', sha256(key))
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      const value: ResolvedKey | null = row ? { keyId: row.id, workspaceId: row.workspace_id, kind: row.kind === 'write' ? 'write' : 'secret' } : null;
+      if (cache.size > 10_000) cache.clear();
+      cache.set(key, { value, until: now + KEY_CACHE_MS });
+      if (row) await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();
+      return value;
+    },
+  };
+}

@@ -1,0 +1,164 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, ProfileTable } from '../db/database.js';
+import { readJson, type DialectHelpers } from '../db/dialect.js';
+import type { EventStore } from '../events/event.store.js';
+import type { Clock } from '../platform/clock.js';
+import { notFound, UserError } from '../platform/errors.js';
+import { toIso, toIsoOrNull } from '../platform/ids.js';
+import { normalizeEmail, type IdentityClaim } from './identity.js';
+import { resolveClaims } from './identity.resolver.js';
+import { insertOrders, orderStats, type OrderRow } from './order.repository.js';
+import { IdentityKind, type EventList, type ProfileDetail, type ProfileList, type ProfileListQuery, type ProfileSummary } from './profile.schema.js';
+
+export interface ProfileService {
+  list(workspaceId: string, query: ProfileListQuery): Promise<ProfileList>;
+  /** One profile by profile id, userId, anonymousId or email (a merged profile leads to its survivor). */
+  get(workspaceId: string, idOrKey: string, eventLimit?: number): Promise<ProfileDetail>;
+  events(workspaceId: string, idOrKey: string, query: { limit: number; before?: string | undefined }): Promise<EventList>;
+  /** Resolve identity claims (CSV rows, API upserts) inside the caller's transaction. */
+  applyClaims(trx: Transaction<Database>, workspaceId: string, claims: readonly IdentityClaim[]): Promise<string[]>;
+  /** Store orders inside the caller's transaction; returns how many were new. */
+  addOrders(trx: Transaction<Database>, workspaceId: string, orders: readonly OrderRow[]): Promise<number>;
+  count(workspaceId: string): Promise<number>;
+}
+
+type ProfileRow = Selectable<ProfileTable>;
+
+function displayName(traits: Record<string, unknown>): string | null {
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+  const name = str(traits.name);
+  if (name) return name;
+  const first = str(traits.first_name ?? traits.firstName);
+  const last = str(traits.last_name ?? traits.lastName);
+  if (first || last) return [first, last].filter(Boolean).join(' ');
+  return null;
+}
+
+function toSummary(r: ProfileRow): ProfileSummary {
+  const traits = readJson<Record<string, unknown>>(r.traits, {});
+  return {
+    id: r.id,
+    userId: r.user_id,
+    email: r.email,
+    phone: r.phone,
+    name: displayName(traits),
+    traits,
+    firstSeenAt: toIso(r.first_seen_at),
+    lastSeenAt: toIso(r.last_seen_at),
+    eventCount: r.event_count,
+  };
+}
+
+export function createProfileService(deps: { db: Kysely<Database>; dialect: DialectHelpers; eventStore: EventStore; clock: Clock }): ProfileService {
+  const { db, dialect, eventStore, clock } = deps;
+
+  async function findLive(workspaceId: string, idOrKey: string): Promise<ProfileRow> {
+    let id: string | undefined;
+    if (idOrKey.startsWith('prf_')) id = idOrKey;
+    else {
+      const email = normalizeEmail(idOrKey);
+      const candidates: { kind: IdentityKind; value: string }[] = [
+        { kind: 'user_id', value: idOrKey },
+        { kind: 'anonymous_id', value: idOrKey },
+        ...(email ? [{ kind: 'email' as const, value: email }] : []),
+      ];
+      for (const c of candidates) {
+        const row = await db
+          .selectFrom('identities')
+          .select('profile_id')
+          .where('workspace_id', '=', workspaceId)
+          .where('kind', '=', c.kind)
+          .where('value', '=', c.value)
+          .executeTakeFirst();
+        if (row) {
+          id = row.profile_id;
+          break;
+        }
+      }
+    }
+    for (let hops = 0; id && hops < 8; hops++) {
+      const row = await db.selectFrom('profiles').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+      if (!row) break;
+      if (!row.merged_into) return row;
+      id = row.merged_into;
+    }
+    throw notFound('Profile', 'id');
+  }
+
+  return {
+    async list(workspaceId, query) {
+      let q = db.selectFrom('profiles').where('workspace_id', '=', workspaceId).where('merged_into', 'is', null);
+      if (query.q?.trim()) {
+        const term = query.q.trim();
+        const like = `%${term.replace(/[%_\\]/g, '')}%`;
+        q = q.where((eb) =>
+          eb.or([
+            eb(dialect.ilike('email', like), '=', true),
+            eb('user_id', '=', term),
+            eb('phone', 'like', like),
+            eb(dialect.jsonText('traits', 'name'), 'like', like),
+            eb(dialect.jsonText('traits', 'first_name'), 'like', like),
+            eb(dialect.jsonText('traits', 'last_name'), 'like', like),
+            eb('id', '=', term),
+          ]),
+        );
+      }
+      if (query.trait) {
+        for (const part of query.trait.split(',')) {
+          const idx = part.indexOf(':');
+          if (idx <= 0) throw new UserError('PROFILE_INVALID_TRAIT_FILTER', 'A trait filter is key:value', { field: 'trait' });
+          const key = part.slice(0, idx).trim();
+          const value = part.slice(idx + 1).trim();
+          q = q.where(dialect.jsonText('traits', key), '=', value);
+        }
+      }
+      const totalRow = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const sortCol = query.sort === 'firstSeen' ? 'first_seen_at' : 'last_seen_at';
+      const rows = await q.selectAll().orderBy(sortCol, 'desc').orderBy('id', 'desc').limit(query.limit).offset(query.offset).execute();
+      return { items: rows.map(toSummary), total: Number(totalRow.n) };
+    },
+
+    async get(workspaceId, idOrKey, eventLimit = 50) {
+      const row = await findLive(workspaceId, idOrKey);
+      const [identities, merges, stats, events] = await Promise.all([
+        db.selectFrom('identities').selectAll().where('workspace_id', '=', workspaceId).where('profile_id', '=', row.id).orderBy('first_seen_at').execute(),
+        db.selectFrom('profile_merges').selectAll().where('workspace_id', '=', workspaceId).where('into_profile_id', '=', row.id).orderBy('merged_at').execute(),
+        orderStats(db, workspaceId, row.id),
+        eventStore.listForProfile(db, workspaceId, row.id, { limit: eventLimit }),
+      ]);
+      return {
+        ...toSummary(row),
+        identities: identities.map((i) => ({ kind: IdentityKind.parse(i.kind), value: i.value, firstSeenAt: toIso(i.first_seen_at) })),
+        merges: merges.map((m) => ({ fromProfileId: m.from_profile_id, reason: m.reason, mergedAt: toIso(m.merged_at) })),
+        stats: { orders: stats.orders, revenue: stats.revenue, lastOrderAt: toIsoOrNull(stats.lastOrderAt) },
+        events,
+      };
+    },
+
+    async events(workspaceId, idOrKey, query) {
+      const row = await findLive(workspaceId, idOrKey);
+      const before = query.before ? Date.parse(query.before) : undefined;
+      const items = await eventStore.listForProfile(db, workspaceId, row.id, { limit: query.limit, ...(before !== undefined ? { before } : {}) });
+      const last = items[items.length - 1];
+      return { items, nextBefore: items.length === query.limit && last ? last.timestamp : null };
+    },
+
+    applyClaims(trx, workspaceId, claims) {
+      return resolveClaims(trx, { dialect, eventStore, now: clock.now() }, workspaceId, claims);
+    },
+
+    addOrders(trx, workspaceId, orders) {
+      return insertOrders(trx, workspaceId, orders);
+    },
+
+    async count(workspaceId) {
+      const row = await db
+        .selectFrom('profiles')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', workspaceId)
+        .where('merged_into', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}
