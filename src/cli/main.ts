@@ -15,7 +15,7 @@ program
   .option('--no-demo', 'do not create the demo workspace on an empty database')
   .option('-p, --port <port>', 'port to listen on (default $PORT or 3000)')
   .action(async (opts: { demo: boolean; port?: string }) => {
-    await startCommand(loadConfig(process.env, opts.port ? { port: Number(opts.port) } : {}), { demo: opts.demo });
+    await startCommand(loadConfig(undefined, opts.port ? { port: Number(opts.port) } : {}), { demo: opts.demo });
   });
 
 program

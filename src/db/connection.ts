@@ -38,11 +38,12 @@ function openSqlite(file: string | undefined): DatabaseHandle {
   const sqlite = new SQLite(target);
   sqlite.pragma('journal_mode = WAL');
   // FULL: a committed (and so acknowledged) event survives power loss, not only a process crash.
-  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
+  sqlite.pragma('wal_autocheckpoint = 20000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     db,

@@ -2,13 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { DialectHelpers } from '../db/dialect.js';
-import { withTransaction } from '../db/transaction.js';
 import type { EventRow, EventStore } from '../events/event.store.js';
 import type { Clock } from '../platform/clock.js';
-import { newId } from '../platform/ids.js';
-import { resolveClaims } from '../profiles/identity.resolver.js';
-import { insertOrders, type OrderRow } from '../profiles/order.repository.js';
-import { normalizeEvent, type NormalizedEvent } from './ingest.normalize.js';
+import { createGroupCommitter } from './ingest.committer.js';
+import { normalizeEvent } from './ingest.normalize.js';
 import type { EventType } from './ingest.schema.js';
 
 export interface IngestResult {
@@ -41,8 +38,13 @@ export interface IngestService {
 }
 
 export function createIngestService(deps: { db: Kysely<Database>; dialect: DialectHelpers; eventStore: EventStore; clock: Clock }): IngestService {
-  const { db, dialect, eventStore, clock } = deps;
   const listeners: ((batch: CommittedBatch) => void)[] = [];
+  const committer = createGroupCommitter({
+    ...deps,
+    onCommitted: (batches) => {
+      for (const b of batches) for (const l of listeners) l({ workspaceId: b.workspaceId, events: b.rows, profileIds: b.profileIds });
+    },
+  });
 
   return {
     onCommitted(listener) {
@@ -50,10 +52,10 @@ export function createIngestService(deps: { db: Kysely<Database>; dialect: Diale
     },
 
     async ingest(workspaceId, rawEvents, options = {}) {
-      const receivedAt = clock.now();
+      const receivedAt = deps.clock.now();
       const prefix = options.pathPrefix ?? '';
       // Validate everything before writing anything: a bad event rejects the whole request.
-      const normalized: NormalizedEvent[] = rawEvents.map((raw, i) =>
+      const events = rawEvents.map((raw, i) =>
         normalizeEvent(raw, {
           receivedAt,
           batchSentAt: options.batchSentAt,
@@ -63,47 +65,8 @@ export function createIngestService(deps: { db: Kysely<Database>; dialect: Diale
           makeMessageId: () => `nudge-${randomUUID()}`,
         }),
       );
-
-      const committed = await withTransaction(db, async (trx) => {
-        await dialect.lockKeys(trx, normalized.map((e) => `${workspaceId}\u0000msg\u0000${e.messageId}`));
-        const seen = await eventStore.existingMessageIds(trx, workspaceId, normalized.map((e) => e.messageId));
-        const fresh: NormalizedEvent[] = [];
-        for (const e of normalized) {
-          if (seen.has(e.messageId)) continue;
-          seen.add(e.messageId);
-          fresh.push(e);
-        }
-        if (fresh.length === 0) return { rows: [] as EventRow[], profileIds: [] as string[] };
-
-        const profileIds = await resolveClaims(trx, { dialect, eventStore, now: receivedAt }, workspaceId, fresh.map((e) => e.claim));
-        const rows: EventRow[] = fresh.map((e, i) => ({
-          id: newId('evt', receivedAt),
-          messageId: e.messageId,
-          type: e.type,
-          name: e.name,
-          profileId: profileIds[i] ?? '',
-          userId: e.userId,
-          anonymousId: e.anonymousId,
-          propertiesJson: JSON.stringify(e.properties),
-          contextJson: JSON.stringify(e.context),
-          timestamp: e.timestamp,
-          receivedAt,
-          sentAt: e.sentAt,
-        }));
-        await eventStore.insert(trx, workspaceId, rows);
-        const orders: OrderRow[] = [];
-        fresh.forEach((e, i) => {
-          if (e.order) orders.push({ ...e.order, profileId: profileIds[i] ?? '', placedAt: e.timestamp, source: 'event' });
-        });
-        await insertOrders(trx, workspaceId, orders);
-        return { rows, profileIds };
-      });
-
-      if (committed.rows.length > 0) {
-        const batch: CommittedBatch = { workspaceId, events: committed.rows, profileIds: committed.profileIds };
-        for (const l of listeners) l(batch);
-      }
-      return { accepted: committed.rows.length, duplicates: normalized.length - committed.rows.length };
+      if (events.length === 0) return { accepted: 0, duplicates: 0 };
+      return committer.submit({ workspaceId, events, receivedAt });
     },
   };
 }

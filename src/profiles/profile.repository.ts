@@ -27,15 +27,25 @@ const CHUNK = 400;
 
 export async function findIdentities(db: DbOrTrx, workspaceId: string, keys: readonly IdentityKey[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const values = [...new Set(keys.map((k) => k.value))];
-  for (let i = 0; i < values.length; i += CHUNK) {
-    const rows = await db
-      .selectFrom('identities')
-      .select(['kind', 'value', 'profile_id'])
-      .where('workspace_id', '=', workspaceId)
-      .where('value', 'in', values.slice(i, i + CHUNK))
-      .execute();
-    for (const r of rows) out.set(`${r.kind}\u0000${r.value}`, r.profile_id);
+  // Grouped by kind so each lookup uses the (workspace_id, kind, value) primary key.
+  const byKind = new Map<string, Set<string>>();
+  for (const k of keys) {
+    let set = byKind.get(k.kind);
+    if (!set) byKind.set(k.kind, (set = new Set()));
+    set.add(k.value);
+  }
+  for (const [kind, set] of byKind) {
+    const values = [...set];
+    for (let i = 0; i < values.length; i += CHUNK) {
+      const rows = await db
+        .selectFrom('identities')
+        .select(['value', 'profile_id'])
+        .where('workspace_id', '=', workspaceId)
+        .where('kind', '=', kind)
+        .where('value', 'in', values.slice(i, i + CHUNK))
+        .execute();
+      for (const r of rows) out.set(`${kind}\u0000${r.value}`, r.profile_id);
+    }
   }
   return out;
 }
@@ -97,7 +107,7 @@ export async function saveProfiles(db: DbOrTrx, dialect: DialectHelpers, workspa
         })),
       )
       .onConflict((oc) =>
-        oc.column('id').doUpdateSet({
+        oc.columns(['workspace_id', 'id']).doUpdateSet({
           user_id: (eb) => eb.ref('excluded.user_id'),
           email: (eb) => eb.ref('excluded.email'),
           phone: (eb) => eb.ref('excluded.phone'),

@@ -71,7 +71,7 @@ export function foundation(d: DialectHelpers): Migration {
 
       await db.schema
         .createTable('profiles')
-        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('id', 'text', (c) => c.notNull())
         .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
         .addColumn('user_id', 'text')
         .addColumn('email', 'text')
@@ -84,6 +84,8 @@ export function foundation(d: DialectHelpers): Migration {
         .addColumn('merged_into', 'text')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        // Workspace first: lookups by id within a workspace use the key, never a workspace-wide scan.
+        .addPrimaryKeyConstraint('profiles_pk', ['workspace_id', 'id'])
         .execute();
       await db.schema.createIndex('profiles_ws_last_seen').on('profiles').columns(['workspace_id', 'last_seen_at']).execute();
       await db.schema.createIndex('profiles_ws_first_seen').on('profiles').columns(['workspace_id', 'first_seen_at']).execute();
