@@ -115,7 +115,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; dialect: Dial
       if (query.q?.trim()) {
         const like = `%${query.q.trim().replace(/[%_\\]/g, '')}%`;
         q = q.where((eb) =>
-          eb.or([eb(dialect.ilike('name', like), '=', true), eb('id', '=', query.q?.trim() ?? ''), eb(dialect.ilike('names', like), '=', true), eb(dialect.ilike('brand', like), '=', true)]),
+          eb.or([dialect.ilike('name', like), eb('id', '=', query.q?.trim() ?? ''), dialect.ilike('names', like), dialect.ilike('brand', like)]),
         );
       }
       const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

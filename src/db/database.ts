@@ -72,7 +72,7 @@ export interface SettingTable {
 }
 
 export interface EventTable {
-  id: string;
+  id: Generated<number>;
   workspace_id: string;
   message_id: string;
   type: string;
@@ -175,6 +175,7 @@ export interface ImportTable {
   rows_processed: number;
   rows_imported: number;
   rows_failed: number;
+  rows_skipped: Generated<number>;
   errors: Json;
   failure: Json;
   created_at: Millis;

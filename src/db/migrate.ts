@@ -2,10 +2,12 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Database } from './database.js';
 import type { DialectHelpers } from './dialect.js';
 import { foundation } from './migrations/0001_foundation.js';
+import { importRowsSkipped } from './migrations/0002_import_rows_skipped.js';
 
 /** Migrations in order. Each takes the dialect helpers so column types stay dialect-neutral. */
 const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
   '0001_foundation': foundation,
+  '0002_import_rows_skipped': importRowsSkipped,
 };
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectHelpers): Promise<void> {

@@ -19,19 +19,25 @@ export interface OrderRow {
 
 const CHUNK = 300;
 
-/** Insert orders with their lines; an order id already stored is left as it is. Returns the number inserted. */
-export async function insertOrders(db: DbOrTrx, workspaceId: string, orders: readonly OrderRow[]): Promise<number> {
-  if (orders.length === 0) return 0;
+/** The order ids among `orderIds` already stored. */
+export async function existingOrderIds(db: DbOrTrx, workspaceId: string, orderIds: readonly string[]): Promise<Set<string>> {
   const existing = new Set<string>();
-  for (let i = 0; i < orders.length; i += CHUNK) {
+  for (let i = 0; i < orderIds.length; i += CHUNK) {
     const rows = await db
       .selectFrom('orders')
       .select('order_id')
       .where('workspace_id', '=', workspaceId)
-      .where('order_id', 'in', orders.slice(i, i + CHUNK).map((o) => o.orderId))
+      .where('order_id', 'in', orderIds.slice(i, i + CHUNK))
       .execute();
     for (const r of rows) existing.add(r.order_id);
   }
+  return existing;
+}
+
+/** Insert orders with their lines; an order id already stored is left as it is. Returns the number inserted. */
+export async function insertOrders(db: DbOrTrx, workspaceId: string, orders: readonly OrderRow[]): Promise<number> {
+  if (orders.length === 0) return 0;
+  const existing = await existingOrderIds(db, workspaceId, orders.map((o) => o.orderId));
   const fresh: OrderRow[] = [];
   for (const o of orders) {
     if (existing.has(o.orderId)) continue;

@@ -7,7 +7,7 @@ import { notFound, UserError } from '../platform/errors.js';
 import { toIso, toIsoOrNull } from '../platform/ids.js';
 import { normalizeEmail, type IdentityClaim } from './identity.js';
 import { resolveClaims } from './identity.resolver.js';
-import { insertOrders, orderStats, type OrderRow } from './order.repository.js';
+import { existingOrderIds, insertOrders, orderStats, type OrderRow } from './order.repository.js';
 import { IdentityKind, type EventList, type ProfileDetail, type ProfileList, type ProfileListQuery, type ProfileSummary } from './profile.schema.js';
 
 export interface ProfileService {
@@ -19,6 +19,8 @@ export interface ProfileService {
   applyClaims(trx: Transaction<Database>, workspaceId: string, claims: readonly IdentityClaim[]): Promise<string[]>;
   /** Store orders inside the caller's transaction; returns how many were new. */
   addOrders(trx: Transaction<Database>, workspaceId: string, orders: readonly OrderRow[]): Promise<number>;
+  /** The order ids among `orderIds` already stored (a CSV import skips them), inside the caller's transaction. */
+  existingOrderIds(trx: Transaction<Database>, workspaceId: string, orderIds: readonly string[]): Promise<Set<string>>;
   count(workspaceId: string): Promise<number>;
 }
 
@@ -93,7 +95,7 @@ export function createProfileService(deps: { db: Kysely<Database>; dialect: Dial
         const like = `%${term.replace(/[%_\\]/g, '')}%`;
         q = q.where((eb) =>
           eb.or([
-            eb(dialect.ilike('email', like), '=', true),
+            dialect.ilike('email', like),
             eb('user_id', '=', term),
             eb('phone', 'like', like),
             eb(dialect.jsonText('traits', 'name'), 'like', like),
@@ -149,6 +151,10 @@ export function createProfileService(deps: { db: Kysely<Database>; dialect: Dial
 
     addOrders(trx, workspaceId, orders) {
       return insertOrders(trx, workspaceId, orders);
+    },
+
+    existingOrderIds(trx, workspaceId, orderIds) {
+      return existingOrderIds(trx, workspaceId, orderIds);
     },
 
     async count(workspaceId) {

@@ -115,7 +115,8 @@ export function foundation(d: DialectHelpers): Migration {
 
       await db.schema
         .createTable('events')
-        .addColumn('id', 'text', (c) => c.primaryKey())
+        // An integer key in insertion order: the row's own B-tree, no extra index to maintain per event.
+        .addColumn('id', d.name === 'sqlite' ? 'integer' : 'bigserial', (c) => c.primaryKey())
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('message_id', 'text', (c) => c.notNull())
         .addColumn('type', 'text', (c) => c.notNull())

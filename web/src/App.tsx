@@ -1,0 +1,66 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { Layout } from './components/Layout';
+import { ErrorState, LoadingState } from './components/States';
+import { SOON_AREAS } from './nav';
+import { ComingSoonPage } from './pages/ComingSoonPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { useSession } from './session';
+
+// Pages load on first visit, so recharts only downloads with the overview.
+const OverviewPage = lazy(() => import('./pages/OverviewPage'));
+const CustomersPage = lazy(() => import('./pages/CustomersPage'));
+const ProfilePage = lazy(() => import('./pages/ProfilePage'));
+const CatalogPage = lazy(() => import('./pages/CatalogPage'));
+const ImportPage = lazy(() => import('./pages/ImportPage'));
+const SettingsPage = lazy(() => import('./pages/SettingsPage'));
+
+/** Sends signed-out visitors to /login, remembering where they were going. */
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { status, error, recheck } = useSession();
+  const location = useLocation();
+  if (status === 'checking') return <LoadingState />;
+  if (status === 'error' && error) {
+    return (
+      <div className="center-page">
+        <ErrorState error={error} onRetry={recheck} />
+      </div>
+    );
+  }
+  if (status !== 'signedIn') {
+    const next = location.pathname + location.search;
+    return <Navigate to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return children;
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <Suspense fallback={<LoadingState />}>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route
+            element={
+              <RequireAuth>
+                <Layout />
+              </RequireAuth>
+            }
+          >
+            <Route index element={<OverviewPage />} />
+            <Route path="customers" element={<CustomersPage />} />
+            <Route path="customers/:id" element={<ProfilePage />} />
+            <Route path="catalog" element={<CatalogPage />} />
+            <Route path="import" element={<ImportPage />} />
+            <Route path="settings" element={<SettingsPage />} />
+            {SOON_AREAS.map((area) => (
+              <Route key={area} path={area} element={<ComingSoonPage area={area} />} />
+            ))}
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </Suspense>
+    </BrowserRouter>
+  );
+}

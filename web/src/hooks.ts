@@ -1,0 +1,101 @@
+import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
+import { ApiError } from './api';
+
+export interface Resource<T> {
+  data: T | undefined;
+  error: ApiError | undefined;
+  /** True while a request is in flight (including polls and reloads that keep old data on screen). */
+  loading: boolean;
+  /** When the data last arrived (ms since epoch). */
+  updatedAt: number | undefined;
+  reload(): void;
+}
+
+function asApiError(e: unknown): ApiError {
+  return e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', e instanceof Error ? e.message : String(e));
+}
+
+/**
+ * Loads data whenever `deps` change, keeping the previous data on screen while the next
+ * request runs (so paging and polling never flash a spinner). With `pollMs`, reloads on
+ * that interval while the tab is visible (and, with `pollWhile`, while the data asks for it).
+ */
+export function useResource<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  deps: DependencyList,
+  options: { pollMs?: number; pollWhile?: (data: T | undefined) => boolean } = {},
+): Resource<T> {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<ApiError>();
+  const [loading, setLoading] = useState(true);
+  const [updatedAt, setUpdatedAt] = useState<number>();
+  const [tick, setTick] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const pollWhileRef = useRef(options.pollWhile);
+  pollWhileRef.current = options.pollWhile;
+  const dataRef = useRef<T>(undefined);
+  dataRef.current = data;
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setLoading(true);
+    loadRef.current(controller.signal).then(
+      (value) => {
+        if (controller.signal.aborted) return;
+        setData(value);
+        setError(undefined);
+        setUpdatedAt(Date.now());
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (controller.signal.aborted) return;
+        setError(asApiError(e));
+        setLoading(false);
+      },
+    );
+    return () => controller.abort();
+    // `deps` is the caller's list of what the request depends on, like useEffect's;
+    // `load` is read through a ref so an inline arrow function does not refetch every render.
+  }, [...deps, tick]);
+
+  const { pollMs } = options;
+  useEffect(() => {
+    if (!pollMs) return;
+    const timer = window.setInterval(() => {
+      const wanted = pollWhileRef.current?.(dataRef.current) ?? true;
+      if (wanted && document.visibilityState === 'visible') setTick((n) => n + 1);
+    }, pollMs);
+    return () => window.clearInterval(timer);
+  }, [pollMs]);
+
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { data, error, loading, updatedAt, reload };
+}
+
+/** `value`, but only after it has stopped changing for `ms`. */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setDebounced(value), ms);
+    return () => window.clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+/** The current time, refreshed every `ms` so relative times ("2 min ago") stay true. */
+export function useNow(ms = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), ms);
+    return () => window.clearInterval(timer);
+  }, [ms]);
+  return now;
+}
+
+/** Sets the browser tab's title to "<title> · Nudge" while the page is shown. */
+export function useDocumentTitle(title: string): void {
+  useEffect(() => {
+    document.title = `${title} · Nudge`;
+  }, [title]);
+}

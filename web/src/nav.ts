@@ -1,0 +1,60 @@
+import type { IconName } from './components/Icon';
+
+/** Areas that later releases fill; until then each shows a "coming soon" page. */
+export const SOON_AREAS = [
+  'segments',
+  'journeys',
+  'broadcasts',
+  'templates',
+  'recommendations',
+  'predictions',
+  'insights',
+  'assistant',
+  'analytics',
+] as const;
+export type SoonArea = (typeof SOON_AREAS)[number];
+
+export type NavKey = 'overview' | 'customers' | 'catalog' | 'import' | 'settings' | SoonArea;
+
+export interface NavItem {
+  key: NavKey;
+  path: string;
+  icon: IconName;
+  soon?: boolean;
+}
+
+export interface NavSection {
+  section: 'data' | 'engage' | 'intelligence' | 'measure';
+  items: NavItem[];
+}
+
+const soon = (key: SoonArea, icon: IconName): NavItem => ({ key, path: `/${key}`, icon, soon: true });
+
+/** The sidebar, in the order of DESIGN.md's data flow: data → engage → intelligence → measure. */
+export const NAV: readonly NavSection[] = [
+  {
+    section: 'data',
+    items: [
+      { key: 'overview', path: '/', icon: 'overview' },
+      { key: 'customers', path: '/customers', icon: 'customers' },
+      { key: 'catalog', path: '/catalog', icon: 'catalog' },
+      { key: 'import', path: '/import', icon: 'import' },
+    ],
+  },
+  {
+    section: 'engage',
+    items: [soon('segments', 'segments'), soon('journeys', 'journeys'), soon('broadcasts', 'broadcasts'), soon('templates', 'templates')],
+  },
+  {
+    section: 'intelligence',
+    items: [
+      soon('recommendations', 'recommendations'),
+      soon('predictions', 'predictions'),
+      soon('insights', 'insights'),
+      soon('assistant', 'assistant'),
+    ],
+  },
+  { section: 'measure', items: [soon('analytics', 'analytics')] },
+];
+
+export const SETTINGS_ITEM: NavItem = { key: 'settings', path: '/settings', icon: 'settings' };
