@@ -3,7 +3,6 @@ import type { Database } from '../db/database.js';
 import type { DialectHelpers } from '../db/dialect.js';
 import { withTransaction } from '../db/transaction.js';
 import type { EventRow, EventStore } from '../events/event.store.js';
-import { newId } from '../platform/ids.js';
 import { resolveClaims } from '../profiles/identity.resolver.js';
 import { insertOrders, type OrderRow } from '../profiles/order.repository.js';
 import type { NormalizedEvent } from './ingest.normalize.js';
@@ -74,7 +73,6 @@ export function createGroupCommitter(deps: {
         const now = Math.max(...mine.map(([r]) => r.receivedAt));
         const profileIds = await resolveClaims(trx, { dialect, eventStore, now }, workspaceId, fresh.map((f) => f.e.claim));
         const rows: EventRow[] = fresh.map(({ e, receivedAt }, i) => ({
-          id: newId('evt', receivedAt),
           messageId: e.messageId,
           type: e.type,
           name: e.name,
