@@ -43,7 +43,7 @@ function rawRows(batches: number): unknown[][] {
   for (let b = 0; b < batches; b++) {
     const parsed = JSON.parse(batchTemplate(1000 + (b % 64), 100, 50_000).replaceAll('__M__', `raw-${b}`)) as { batch: Record<string, unknown>[] };
     for (const e of parsed.batch) {
-      rows.push([`evt_${b}_${rows.length}`, 'ws', String(e.messageId), String(e.type), (e.event ?? e.name ?? null) as string | null, `prf_${String(e.userId ?? e.anonymousId)}`, (e.userId ?? null) as string | null, (e.anonymousId ?? null) as string | null, JSON.stringify(e.properties ?? e.traits ?? {}), JSON.stringify(e.context ?? {}), Date.now(), Date.now(), null]);
+      rows.push(['ws', String(e.messageId), String(e.type), (e.event ?? e.name ?? null) as string | null, `prf_${String(e.userId ?? e.anonymousId)}`, (e.userId ?? null) as string | null, (e.anonymousId ?? null) as string | null, JSON.stringify(e.properties ?? e.traits ?? {}), JSON.stringify(e.context ?? {}), Date.now(), Date.now(), null]);
     }
   }
   return rows;
@@ -53,7 +53,7 @@ async function rawSqlite(dataDir: string, rows: unknown[][]): Promise<number> {
   const db = new Database(path.join(dataDir, 'nudge.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  const stmt = db.prepare('insert into events (id, workspace_id, message_id, type, name, profile_id, user_id, anonymous_id, properties, context, timestamp, received_at, sent_at) values (?,?,?,?,?,?,?,?,?,?,?,?,?)');
+  const stmt = db.prepare('insert into events (workspace_id, message_id, type, name, profile_id, user_id, anonymous_id, properties, context, timestamp, received_at, sent_at) values (?,?,?,?,?,?,?,?,?,?,?,?)');
   const tx = db.transaction((chunk: unknown[][]) => {
     for (const r of chunk) stmt.run(...r);
   });
@@ -74,8 +74,8 @@ async function rawPostgres(url: string, rows: unknown[][]): Promise<number> {
     Array.from({ length: CONNECTIONS }, async () => {
       while (next < chunks.length) {
         const chunk = chunks[next++] ?? [];
-        const values = chunk.map((_, r) => `(${Array.from({ length: 13 }, (_, c) => `$${r * 13 + c + 1}`).join(',')})`).join(',');
-        await pool.query(`insert into events (id, workspace_id, message_id, type, name, profile_id, user_id, anonymous_id, properties, context, timestamp, received_at, sent_at) values ${values}`, chunk.flat());
+        const values = chunk.map((_, r) => `(${Array.from({ length: 12 }, (_, c) => `$${r * 12 + c + 1}`).join(',')})`).join(',');
+        await pool.query(`insert into events (workspace_id, message_id, type, name, profile_id, user_id, anonymous_id, properties, context, timestamp, received_at, sent_at) values ${values}`, chunk.flat());
       }
     }),
   );

@@ -24,7 +24,8 @@ export function batchTemplate(seed: number, size: number, users: number): string
       locale: rng.next() < 0.6 ? 'zh-CN' : 'en-US',
       page: { path: '/products/p-123', url: 'https://shop.example.com/products/p-123', title: 'Product', referrer: 'https://www.google.com/' },
     };
-    const timestamp = new Date(now - rng.int(0, 3600_000)).toISOString();
+    // SDKs flush every few seconds: a batch holds events from the last ~10 s.
+    const timestamp = new Date(now - rng.int(0, 10_000)).toISOString();
     const messageId = `__M__-${i}`;
     const r = rng.next();
     if (r < 0.3) batch.push({ type: 'page', name: rng.pick(PAGES), properties: { path: '/p', title: 'Shop' }, ...ids, context, timestamp, messageId });
