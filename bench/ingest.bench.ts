@@ -105,13 +105,28 @@ async function measure(dialect: DialectName): Promise<{ http: LoadResult; events
   return { http, eventsPerSec, stored, rawPerSec, peakRssMb: peak / 1024 / 1024 };
 }
 
+/** Child mode: `ingest.bench.ts --measure DIALECT` measures one dialect in a fresh process, so peak RSS is that server's own. */
+async function measureInChild(dialect: DialectName): Promise<Awaited<ReturnType<typeof measure>>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--measure', dialect], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as Awaited<ReturnType<typeof measure>>) : reject(new Error(`${dialect} measurement exited ${code}`))));
+  });
+}
+
+if (process.argv[2] === '--measure') {
+  const m = await measure(process.argv[3] === 'postgres' ? 'postgres' : 'sqlite');
+  process.stdout.write(`${JSON.stringify(m)}\n`);
+}
+
 export default async function ingestBench(): Promise<void> {
   const dialects: DialectName[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
   if (!PG_URL) console.log('(PostgreSQL skipped: set NUDGE_TEST_DATABASE_URL to include it)');
   const figures: Figure[] = [];
-  console.log(`POST /v1/batch, 100 events a batch, ${CONNECTIONS} connections, ${SECONDS} s per dialect (2-core machine, load generator in its own process)\n`);
+  console.log(`POST /v1/batch, 100 events a batch, ${CONNECTIONS} connections, ${SECONDS} s per dialect (2-core machine, load generator in its own process, each server in a fresh process)\n`);
   for (const d of dialects) {
-    const m = await measure(d);
+    const m = await measureInChild(d);
     // Requests in flight when the clock stops are committed but not counted: stored may exceed acknowledged, never the reverse.
     if (m.stored < m.http.ok * 100) throw new Error(`${d}: acknowledged ${m.http.ok * 100} events but stored ${m.stored}`);
     console.log(`${d}: ${m.http.ok} batches acknowledged (${m.http.non2xx} non-2xx, ${m.http.errors} errors), ${m.stored} events stored; ${Math.round(m.eventsPerSec)} ev/s over HTTP, raw driver ${Math.round(m.rawPerSec)} rows/s, p50 ${m.http.p50} ms, p99 ${m.http.p99} ms, peak RSS ${Math.round(m.peakRssMb)} MB`);

@@ -59,7 +59,7 @@ for (const dialect of testDialects()) {
       const seen = new Set<string>();
       let before: string | null = null;
       for (let guard = 0; guard < 10; guard++) {
-        const page = (await get(`/api/v1/profiles/c1/events?limit=50${before ? `&before=${encodeURIComponent(before)}` : ''}`)).json();
+        const page: { items: { messageId: string }[]; nextBefore: string | null } = (await get(`/api/v1/profiles/c1/events?limit=50${before ? `&before=${encodeURIComponent(before)}` : ''}`)).json();
         for (const e of page.items) seen.add(e.messageId);
         before = page.nextBefore;
         if (!before) break;
