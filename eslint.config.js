@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config/**', 'bench/**', 'scripts/**', 'web/vite.config.ts', 'web/e2e/**'],
+    files: ['src/config/**', 'bench/**', 'scripts/**', 'web/vite.config.ts', 'web/e2e/**', '**/*.test.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { seedDemoWorkspace } from '../demo/demo.service.js';
 import { createNudge } from '../server/nudge.js';
+import { registerImportCommand } from './import.js';
 import { progressBar } from './progress.js';
 import { ensureFirstAdmin } from './setup.js';
 import { startCommand } from './start.js';
@@ -73,6 +74,8 @@ program
     console.log(`Migrated ${nudge.database.dialect.name} at ${nudge.database.location}`);
     await nudge.close();
   });
+
+registerImportCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);

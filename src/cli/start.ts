@@ -27,7 +27,7 @@ export async function startCommand(config: Config, options: { demo: boolean }): 
     workspaces = await nudge.workspaces.list();
   }
 
-  const webDir = await ensureWebBuilt((m) => console.log(m));
+  const webDir = config.dashboard === 'off' ? null : await ensureWebBuilt((m) => console.log(m));
   const app = await buildApp(nudge, { webDir, logger: config.logLevel === 'silent' ? false : { level: config.logLevel === 'info' ? 'warn' : config.logLevel } });
   await app.listen({ port: config.port, host: config.host });
   const url = config.publicUrl ?? `http://localhost:${config.port}`;

@@ -21,6 +21,8 @@ export const Config = z.object({
   publicUrl: z.string().url().optional(),
   /** 32-byte key (hex or base64) sealing secrets at rest; required to be shared by all processes in the scaled shape. Default: a key file in dataDir. */
   secretKey: z.string().min(32).optional(),
+  /** `off` serves the API only (no dashboard build or static files). */
+  dashboard: z.enum(['auto', 'off']).default('auto'),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -37,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.NUDGE_LOG_LEVEL,
     publicUrl: env.NUDGE_PUBLIC_URL || undefined,
     secretKey: env.NUDGE_SECRET_KEY || undefined,
+    dashboard: env.NUDGE_DASHBOARD || undefined,
   };
   const defined = Object.fromEntries(Object.entries({ ...raw, ...overrides }).filter(([, v]) => v !== undefined));
   const parsed = Config.safeParse(defined);
@@ -50,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       logLevel: 'NUDGE_LOG_LEVEL',
       publicUrl: 'NUDGE_PUBLIC_URL',
       secretKey: 'NUDGE_SECRET_KEY',
+      dashboard: 'NUDGE_DASHBOARD',
     };
     const lines = parsed.error.issues.map((i) => `${names[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);

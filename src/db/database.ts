@@ -87,6 +87,22 @@ export interface EventTable {
   sent_at: Millis | null;
 }
 
+/** Staged events (same columns as events, JSON as text on both dialects, no profile yet). */
+export interface EventInboxTable {
+  id: Generated<number>;
+  workspace_id: string;
+  message_id: string;
+  type: string;
+  name: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+  properties: string;
+  context: string;
+  timestamp: Millis;
+  received_at: Millis;
+  sent_at: Millis | null;
+}
+
 export interface ProfileTable {
   id: string;
   workspace_id: string;
@@ -191,6 +207,7 @@ export interface Database {
   audit_log: AuditLogTable;
   settings: SettingTable;
   events: EventTable;
+  event_inbox: EventInboxTable;
   profiles: ProfileTable;
   identities: IdentityTable;
   profile_merges: ProfileMergeTable;

@@ -10,6 +10,8 @@ export type DialectName = 'sqlite' | 'postgres';
  */
 export interface DialectHelpers {
   readonly name: DialectName;
+  /** SELECT … FOR UPDATE SKIP LOCKED is available (several workers share a queue table). */
+  readonly supportsRowLocks: boolean;
   /** Column type for a JSON document in migrations. */
   readonly jsonType: 'text' | 'jsonb';
   /** Larger of two numeric SQL expressions. */
@@ -26,12 +28,17 @@ export interface DialectHelpers {
    * Serialise writers that touch the same keys, until the transaction ends.
    * SQLite already serialises all writers; PostgreSQL takes transaction-scoped advisory locks
    * in sorted order, so concurrent ingest of the same identity cannot create two profiles.
+   * With a `scope` (e.g. the workspace id), a transaction that would hold more than
+   * MAX_KEY_LOCKS key locks in it takes one exclusive lock on the whole scope instead: PostgreSQL's
+   * lock table is small (64 × max_connections by default) and a big import in one transaction
+   * would otherwise fail with "out of shared memory".
    */
-  lockKeys(trx: Transaction<Database>, keys: readonly string[]): Promise<void>;
+  lockKeys(trx: Transaction<Database>, keys: readonly string[], scope?: string): Promise<void>;
 }
 
 const sqliteHelpers: DialectHelpers = {
   name: 'sqlite',
+  supportsRowLocks: false,
   jsonType: 'text',
   greatest: (a, b) => sql<number>`max(${a}, ${b})`,
   least: (a, b) => sql<number>`min(${a}, ${b})`,
@@ -46,17 +53,44 @@ function lockKey(key: string): string {
   return createHash('sha256').update(key).digest().readBigInt64BE(0).toString();
 }
 
+/** Key locks one transaction may hold in a scope before it locks the whole scope instead. */
+export const MAX_KEY_LOCKS = 1000;
+
+/**
+ * Scope locks a transaction holds. Key lockers take the scope's lock shared (before their key
+ * locks, always in that order); an escalated transaction takes it exclusive, so it excludes every
+ * key locker of the scope without a lock per key.
+ */
+const scopeLocks = new WeakMap<Transaction<Database>, { keys: number; shared: Set<string>; exclusive: Set<string> }>();
+
 const postgresHelpers: DialectHelpers = {
   name: 'postgres',
+  supportsRowLocks: true,
   jsonType: 'jsonb',
   greatest: (a, b) => sql<number>`greatest(${a}, ${b})`,
   least: (a, b) => sql<number>`least(${a}, ${b})`,
   jsonText: (column, key) => sql<string | null>`(${sql.ref(column)} ->> ${key})`,
   ilike: (column, pattern) => sql<boolean>`${sql.ref(column)}::text ilike ${pattern}`,
   utcDay: (column) => sql<string>`to_char(to_timestamp(${sql.ref(column)} / 1000.0) at time zone 'UTC', 'YYYY-MM-DD')`,
-  lockKeys: async (trx, keys) => {
+  lockKeys: async (trx, keys, scope) => {
     if (keys.length === 0) return;
     const sorted = [...new Set(keys.map(lockKey))].sort();
+    if (scope !== undefined) {
+      let held = scopeLocks.get(trx);
+      if (!held) scopeLocks.set(trx, (held = { keys: 0, shared: new Set(), exclusive: new Set() }));
+      if (held.exclusive.has(scope)) return;
+      const scopeKey = lockKey(`scope\u0000${scope}`);
+      if (held.keys + sorted.length > MAX_KEY_LOCKS) {
+        await sql`select pg_advisory_xact_lock(${scopeKey}::bigint)`.execute(trx);
+        held.exclusive.add(scope);
+        return;
+      }
+      if (!held.shared.has(scope)) {
+        await sql`select pg_advisory_xact_lock_shared(${scopeKey}::bigint)`.execute(trx);
+        held.shared.add(scope);
+      }
+      held.keys += sorted.length;
+    }
     await sql`select pg_advisory_xact_lock(k) from unnest(${sorted}::bigint[]) as k order by k`.execute(trx);
   },
 };

@@ -43,5 +43,6 @@ export async function seedDemoWorkspace(
     if (batch.length >= BATCH) await flush();
   }
   await flush();
+  await nudge.ingest.flush();
   return { workspaceId: workspace.id, writeKey, secretKey, events: done, products: shop.products.length, customers: shop.customerCount };
 }

@@ -4,13 +4,12 @@ import { readJson } from '../db/dialect.js';
 import { toIso } from '../platform/ids.js';
 import type { StoredEvent } from '../profiles/profile.schema.js';
 
-/** An event ready to store: validated, timestamps corrected, profile resolved. */
-export interface EventRow {
-  id: string;
+/** An accepted event: validated, timestamps corrected, not yet tied to a profile. */
+export interface StagedEvent {
+  workspaceId: string;
   messageId: string;
   type: StoredEvent['type'];
   name: string | null;
-  profileId: string;
   userId: string | null;
   anonymousId: string | null;
   /** Already-serialised JSON, so the hot path stringifies once. */
@@ -20,6 +19,9 @@ export interface EventRow {
   receivedAt: number;
   sentAt: number | null;
 }
+
+/** An event ready to store: its profile resolved. */
+export type EventRow = StagedEvent & { profileId: string };
 
 export interface DailyActivity {
   date: string;
@@ -32,6 +34,13 @@ export interface DailyActivity {
  * in the scaled shape. Everything else reads events through it.
  */
 export interface EventStore {
+  /** Append accepted events to the inbox (durable once the caller's transaction commits). */
+  stage(db: DbOrTrx, events: readonly StagedEvent[]): Promise<void>;
+  /** The oldest staged events (locked for this transaction where the database can), with their inbox ids. */
+  takeStaged(trx: DbOrTrx, limit: number): Promise<{ ids: number[]; events: StagedEvent[] }>;
+  /** Remove processed events from the inbox. */
+  deleteStaged(trx: DbOrTrx, ids: readonly number[]): Promise<void>;
+  stagedCount(db: DbOrTrx): Promise<number>;
   /** Message ids among `messageIds` already stored for the workspace. */
   existingMessageIds(db: DbOrTrx, workspaceId: string, messageIds: readonly string[]): Promise<Set<string>>;
   /** Insert events; a message id already stored is skipped. Returns how many rows were inserted. */
@@ -50,6 +59,61 @@ const INSERT_CHUNK = 400;
 
 export function createSqlEventStore(dialect: DialectHelpers): EventStore {
   return {
+    async stage(db, events) {
+      for (let i = 0; i < events.length; i += INSERT_CHUNK) {
+        await db
+          .insertInto('event_inbox')
+          .values(
+            events.slice(i, i + INSERT_CHUNK).map((e) => ({
+              workspace_id: e.workspaceId,
+              message_id: e.messageId,
+              type: e.type,
+              name: e.name,
+              user_id: e.userId,
+              anonymous_id: e.anonymousId,
+              properties: e.propertiesJson,
+              context: e.contextJson,
+              timestamp: e.timestamp,
+              received_at: e.receivedAt,
+              sent_at: e.sentAt,
+            })),
+          )
+          .execute();
+      }
+    },
+
+    async takeStaged(trx, limit) {
+      let q = trx.selectFrom('event_inbox').selectAll().orderBy('id').limit(limit);
+      // Several workers on PostgreSQL each take their own rows.
+      if (dialect.supportsRowLocks) q = q.forUpdate().skipLocked();
+      const rows = await q.execute();
+      return {
+        ids: rows.map((r) => r.id),
+        events: rows.map((r) => ({
+          workspaceId: r.workspace_id,
+          messageId: r.message_id,
+          type: r.type as StagedEvent['type'], // staged only from the validated EVENT_TYPES union
+          name: r.name,
+          userId: r.user_id,
+          anonymousId: r.anonymous_id,
+          propertiesJson: r.properties,
+          contextJson: r.context,
+          timestamp: r.timestamp,
+          receivedAt: r.received_at,
+          sentAt: r.sent_at,
+        })),
+      };
+    },
+
+    async deleteStaged(trx, ids) {
+      for (let i = 0; i < ids.length; i += 1000) await trx.deleteFrom('event_inbox').where('id', 'in', ids.slice(i, i + 1000)).execute();
+    },
+
+    async stagedCount(db) {
+      const row = await db.selectFrom('event_inbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
     async existingMessageIds(db, workspaceId, messageIds) {
       const found = new Set<string>();
       for (let i = 0; i < messageIds.length; i += INSERT_CHUNK) {
@@ -66,6 +130,7 @@ export function createSqlEventStore(dialect: DialectHelpers): EventStore {
     },
 
     async insert(db, workspaceId, rows) {
+      if (rows.length === 0) return 0;
       let inserted = 0;
       for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
         const chunk = rows.slice(i, i + INSERT_CHUNK);
@@ -73,7 +138,6 @@ export function createSqlEventStore(dialect: DialectHelpers): EventStore {
           .insertInto('events')
           .values(
             chunk.map((e) => ({
-              id: e.id,
               workspace_id: workspaceId,
               message_id: e.messageId,
               type: e.type,
@@ -113,7 +177,7 @@ export function createSqlEventStore(dialect: DialectHelpers): EventStore {
       if (before !== undefined) q = q.where('timestamp', '<', before);
       const rows = await q.orderBy('timestamp', 'desc').orderBy('id', 'desc').limit(limit).execute();
       return rows.map((r) => ({
-        id: r.id,
+        id: String(r.id),
         messageId: r.message_id,
         type: r.type as StoredEvent['type'], // written only from the validated EVENT_TYPES union
         name: r.name,

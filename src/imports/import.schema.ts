@@ -30,6 +30,8 @@ export const ImportJob = z.object({
   rowsProcessed: z.number().int(),
   rowsImported: z.number().int(),
   rowsFailed: z.number().int(),
+  /** Rows not imported because they are already stored (an order_id present before): re-importing a file is harmless. Not errors. */
+  rowsSkipped: z.number().int(),
   /** First errors (capped at 1,000); rowsFailed has the full count. */
   errors: z.array(ImportRowError),
   /** Set when status is failed: why nothing (or nothing more) was imported. */

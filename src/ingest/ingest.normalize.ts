@@ -1,25 +1,12 @@
 import type { z } from 'zod';
+import type { StagedEvent } from '../events/event.store.js';
 import { jsonPath, UserError } from '../platform/errors.js';
 import { normalizeEmail, normalizePhone, type IdentityClaim } from '../profiles/identity.js';
 import type { OrderLine } from '../profiles/order.repository.js';
 import { MAX_EVENT_BYTES, SegmentEvent, type EventType } from './ingest.schema.js';
 
-/** An event after validation and Segment's timestamp rules, before identity resolution. */
-export interface NormalizedEvent {
-  messageId: string;
-  type: EventType;
-  name: string | null;
-  userId: string | null;
-  anonymousId: string | null;
-  properties: Record<string, unknown>;
-  context: Record<string, unknown>;
-  timestamp: number;
-  sentAt: number | null;
-  claim: IdentityClaim;
-  order: { orderId: string; total: number; currency: string; lines: OrderLine[] } | null;
-}
-
 export interface NormalizeOptions {
+  workspaceId: string;
   receivedAt: number;
   /** Batch-level sentAt and context (Segment's batch envelope). */
   batchSentAt?: string | number | null | undefined;
@@ -51,17 +38,10 @@ function zodToUserError(error: z.ZodError, prefix: string): UserError {
 }
 
 /** Validate one raw event and apply Segment's rules. Throws UserError naming the field at fault. */
-export function normalizeEvent(raw: unknown, opts: NormalizeOptions): NormalizedEvent {
+export function normalizeEvent(raw: unknown, opts: NormalizeOptions): StagedEvent {
   const { path } = opts;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new UserError('EVENT_INVALID', 'An event must be a JSON object', { field: path || null });
-  }
-  const bytes = Buffer.byteLength(JSON.stringify(raw));
-  if (bytes > MAX_EVENT_BYTES) {
-    throw new UserError('EVENT_TOO_LARGE', `An event may be at most 32 KB (${MAX_EVENT_BYTES} bytes); this one is ${bytes} bytes`, {
-      status: 413,
-      field: path || null,
-    });
   }
   const input = opts.forcedType ? { ...raw, type: opts.forcedType } : raw;
   const parsed = SegmentEvent.safeParse(input);
@@ -85,12 +65,10 @@ export function normalizeEvent(raw: unknown, opts: NormalizeOptions): Normalized
 
   const context = { ...(opts.batchContext ?? {}), ...(ev.context ?? {}) };
   let properties: Record<string, unknown> = {};
-  let traits: Record<string, unknown> | undefined;
   let name: string | null = null;
   switch (ev.type) {
     case 'identify':
-      traits = ev.traits ?? {};
-      properties = { traits };
+      properties = { traits: ev.traits ?? {} };
       break;
     case 'track':
       name = ev.event;
@@ -109,30 +87,47 @@ export function normalizeEvent(raw: unknown, opts: NormalizeOptions): Normalized
       break;
   }
 
-  const claim: IdentityClaim = {
-    userId: ev.userId,
-    anonymousId: ev.anonymousId,
-    email: traits ? normalizeEmail(traits.email) : null,
-    phone: traits ? normalizePhone(traits.phone) : null,
-    previousId: ev.type === 'alias' ? ev.previousId : undefined,
-    traits,
-    timestamp,
-    isEvent: true,
-  };
-
+  const propertiesJson = JSON.stringify(properties);
+  const contextJson = JSON.stringify(context);
+  // Size as Segment counts it, from the serialised parts (ids, names and times are bounded by the schema).
+  const bytes = Buffer.byteLength(propertiesJson) + Buffer.byteLength(contextJson) + 600;
+  if (bytes > MAX_EVENT_BYTES) {
+    throw new UserError('EVENT_TOO_LARGE', `An event may be at most 32 KB (${MAX_EVENT_BYTES} bytes); this one is about ${bytes} bytes`, {
+      status: 413,
+      field: path || null,
+    });
+  }
   return {
+    workspaceId: opts.workspaceId,
     messageId: ev.messageId ?? opts.makeMessageId(),
     type: ev.type,
     name,
     userId: ev.userId ?? null,
     anonymousId: ev.anonymousId ?? null,
-    properties,
-    context,
+    propertiesJson,
+    contextJson,
     timestamp,
+    receivedAt: opts.receivedAt,
     sentAt,
-    claim,
-    order: ev.type === 'track' && ev.event === 'Order Completed' ? orderFrom(properties) : null,
   };
+}
+
+/** What a staged event says about identity (and, for an order, the order), read back when it is processed. */
+export function interpretStaged(e: StagedEvent): { claim: IdentityClaim; order: { orderId: string; total: number; currency: string; lines: OrderLine[] } | null } {
+  const needsProps = e.type === 'identify' || e.type === 'alias' || e.name === 'Order Completed';
+  const props: Record<string, unknown> = needsProps ? (JSON.parse(e.propertiesJson) as Record<string, unknown>) : {};
+  const traits = e.type === 'identify' && typeof props.traits === 'object' && props.traits !== null ? (props.traits as Record<string, unknown>) : undefined;
+  const claim: IdentityClaim = {
+    userId: e.userId ?? undefined,
+    anonymousId: e.anonymousId ?? undefined,
+    email: traits ? normalizeEmail(traits.email) : null,
+    phone: traits ? normalizePhone(traits.phone) : null,
+    previousId: e.type === 'alias' && typeof props.previousId === 'string' ? props.previousId : undefined,
+    traits,
+    timestamp: e.timestamp,
+    isEvent: true,
+  };
+  return { claim, order: e.type === 'track' && e.name === 'Order Completed' ? orderFrom(props) : null };
 }
 
 const num = (v: unknown): number | null => {
@@ -141,7 +136,7 @@ const num = (v: unknown): number | null => {
 };
 
 /** Segment e-commerce spec "Order Completed" → an order with line items. */
-function orderFrom(p: Record<string, unknown>): NormalizedEvent['order'] {
+function orderFrom(p: Record<string, unknown>): { orderId: string; total: number; currency: string; lines: OrderLine[] } | null {
   const orderId = p.order_id ?? p.orderId;
   if (typeof orderId !== 'string' && typeof orderId !== 'number') return null;
   const lines: OrderLine[] = [];

@@ -8,7 +8,7 @@ import { ErrorBody } from '../platform/platform.schema.js';
 import type { IngestService } from './ingest.service.js';
 import { BatchRequest, EVENT_TYPES, MAX_BATCH_BYTES, MAX_EVENT_BYTES } from './ingest.schema.js';
 
-const Ack = z.object({ success: z.literal(true), accepted: z.number().int(), duplicates: z.number().int() });
+const Ack = z.object({ success: z.literal(true), accepted: z.number().int().describe('Events accepted (committed); identity resolution follows within moments') });
 const responses = { 200: Ack, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody };
 
 /** Body-limit messages for the ingest routes, registered with the error handler. */

@@ -6,16 +6,15 @@ import type { EventRow, EventStore } from '../events/event.store.js';
 import type { Clock } from '../platform/clock.js';
 import { createGroupCommitter } from './ingest.committer.js';
 import { normalizeEvent } from './ingest.normalize.js';
+import { createIngestProcessor } from './ingest.processor.js';
 import type { EventType } from './ingest.schema.js';
 
 export interface IngestResult {
-  /** Events newly stored. */
+  /** Events accepted and committed (a retried messageId is accepted again and stored once). */
   accepted: number;
-  /** Events whose messageId was already stored (a retry): acknowledged, not stored again. */
-  duplicates: number;
 }
 
-/** What listeners learn after a batch is committed (segments and journeys subscribe from later issues on). */
+/** What listeners learn after events are stored on profiles (segments and journeys subscribe from later issues on). */
 export interface CommittedBatch {
   workspaceId: string;
   events: readonly EventRow[];
@@ -32,19 +31,35 @@ export interface IngestOptions {
 }
 
 export interface IngestService {
-  /** Validate, resolve identities and store events atomically; resolves only after commit. */
+  /**
+   * Validate and durably accept events; resolves only after they are committed. Identity
+   * resolution and profile updates follow within moments (see `flush`).
+   */
   ingest(workspaceId: string, rawEvents: readonly unknown[], options?: IngestOptions): Promise<IngestResult>;
+  /** Resolves once every event accepted before the call is on its profile. */
+  flush(): Promise<void>;
+  /** Accepted events not yet on profiles. */
+  backlog(): Promise<number>;
   onCommitted(listener: (batch: CommittedBatch) => void): void;
+  stop(): Promise<void>;
 }
 
-export function createIngestService(deps: { db: Kysely<Database>; dialect: DialectHelpers; eventStore: EventStore; clock: Clock }): IngestService {
+export function createIngestService(deps: {
+  db: Kysely<Database>;
+  dialect: DialectHelpers;
+  eventStore: EventStore;
+  clock: Clock;
+  onError?: (err: unknown) => void;
+}): IngestService {
   const listeners: ((batch: CommittedBatch) => void)[] = [];
-  const committer = createGroupCommitter({
+  const processor = createIngestProcessor({
     ...deps,
-    onCommitted: (batches) => {
+    onProcessed: (batches) => {
       for (const b of batches) for (const l of listeners) l({ workspaceId: b.workspaceId, events: b.rows, profileIds: b.profileIds });
     },
+    onError: deps.onError ?? ((err) => console.error('ingest processor:', err)),
   });
+  const committer = createGroupCommitter({ ...deps, onCommitted: () => processor.kick() });
 
   return {
     onCommitted(listener) {
@@ -57,6 +72,7 @@ export function createIngestService(deps: { db: Kysely<Database>; dialect: Diale
       // Validate everything before writing anything: a bad event rejects the whole request.
       const events = rawEvents.map((raw, i) =>
         normalizeEvent(raw, {
+          workspaceId,
           receivedAt,
           batchSentAt: options.batchSentAt,
           batchContext: options.batchContext,
@@ -65,8 +81,12 @@ export function createIngestService(deps: { db: Kysely<Database>; dialect: Diale
           makeMessageId: () => `nudge-${randomUUID()}`,
         }),
       );
-      if (events.length === 0) return { accepted: 0, duplicates: 0 };
-      return committer.submit({ workspaceId, events, receivedAt });
+      if (events.length > 0) await committer.submit(events);
+      return { accepted: events.length };
     },
+
+    flush: () => processor.flush(),
+    backlog: () => deps.eventStore.stagedCount(deps.db),
+    stop: () => processor.stop(),
   };
 }

@@ -27,6 +27,7 @@ for (const dialect of testDialects()) {
       analytics.group({ userId: 'sdk-user', groupId: 'acme', traits: { plan: 'team' } });
       analytics.alias({ userId: 'sdk-user', previousId: 'older-anon' });
       await analytics.closeAndFlush({ timeout: 10_000 });
+      await t.nudge.ingest.flush();
       assert.deepEqual(failures, []);
 
       const profile = await t.nudge.profiles.get(t.workspace.id, 'sdk-user');

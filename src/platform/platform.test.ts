@@ -16,6 +16,7 @@ for (const dialect of testDialects()) {
       other = { id: created.workspace.id, writeKey: created.writeKey, secretKey: created.secretKey };
       await t.nudge.ingest.ingest(t.workspace.id, [{ type: 'identify', userId: 'mine', traits: { email: 'mine@example.com' } }]);
       await t.nudge.ingest.ingest(other.id, [{ type: 'identify', userId: 'theirs', traits: { email: 'theirs@example.com' } }]);
+      await t.nudge.ingest.flush();
     });
     after(async () => t.cleanup());
 
@@ -37,6 +38,7 @@ for (const dialect of testDialects()) {
     test('events sent with one workspace key land only in that workspace', async () => {
       const res = await t.app.inject({ method: 'POST', url: '/v1/track', payload: { userId: 'theirs', event: 'E' }, headers: { authorization: basicAuth(t.workspace.writeKey) } });
       assert.equal(res.statusCode, 200);
+      await t.nudge.ingest.flush();
       const theirs = await t.nudge.profiles.get(other.id, 'theirs');
       assert.equal(theirs.eventCount, 1, 'the other workspace is untouched');
     });

@@ -15,6 +15,7 @@ for (const dialect of testDialects()) {
       }
       for (let i = 0; i < 120; i++) events.push({ type: 'track', userId: 'c1', event: `Step ${i}`, timestamp: new Date(Date.UTC(2026, 1, 1, 0, i)).toISOString(), messageId: `ev-${i}` });
       await t.nudge.ingest.ingest(t.workspace.id, events);
+      await t.nudge.ingest.flush();
       await t.nudge.catalog.upsert(null, t.workspace.id, [
         { id: 'sku-1', type: 'product', name: 'Green tea', names: { zh: '绿茶', en: 'Green tea' }, description: '', descriptions: {}, categories: ['Food', 'Tea'], price: 39, currency: 'CNY', inStock: true, language: 'en', url: null, imageUrl: null, brand: 'Leaf', attributes: {} },
         { id: 'sku-2', type: 'product', name: '保温杯', names: { zh: '保温杯', en: 'Thermos' }, description: '', descriptions: {}, categories: ['Home'], price: 129, currency: 'CNY', inStock: false, language: 'zh', url: null, imageUrl: null, brand: null, attributes: { color: 'red' } },

@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { overviewRoutes } from '../analytics/overview.routes.js';
 import { catalogRoutes } from '../catalog/catalog.routes.js';
+import { importRoutes } from '../imports/import.routes.js';
 import { ingestRoutes, INGEST_LIMITS } from '../ingest/ingest.routes.js';
 import { UserError } from '../platform/errors.js';
 import { platformRoutes } from '../platform/platform.routes.js';
@@ -82,6 +83,7 @@ export async function buildApp(nudge: Nudge, options: AppOptions = {}): Promise<
   platformRoutes(app, { auth: nudge.auth, workspaces: nudge.workspaces });
   profileRoutes(app, { profiles: nudge.profiles });
   catalogRoutes(app, { catalog: nudge.catalog });
+  importRoutes(app, { imports: nudge.imports });
   overviewRoutes(app, { overview: nudge.overview });
   for (const plugin of options.plugins ?? []) plugin(app);
 

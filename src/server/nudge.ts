@@ -4,6 +4,7 @@ import { createCatalogService, type CatalogService } from '../catalog/catalog.se
 import type { Config } from '../config/config.js';
 import { openDatabase, type DatabaseHandle } from '../db/connection.js';
 import { createSqlEventStore, type EventStore } from '../events/event.store.js';
+import { createImportService, type ImportService } from '../imports/import.service.js';
 import { createIngestService, type IngestService } from '../ingest/ingest.service.js';
 import { createAuthService, type AuthService } from '../platform/auth.service.js';
 import { systemClock, type Clock } from '../platform/clock.js';
@@ -22,6 +23,7 @@ export interface Nudge {
   ingest: IngestService;
   profiles: ProfileService;
   catalog: CatalogService;
+  imports: ImportService;
   overview: OverviewService;
   close(): Promise<void>;
 }
@@ -45,6 +47,7 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
   const profiles = createProfileService({ db, dialect, eventStore, clock });
   const catalog = createCatalogService({ db, dialect, clock });
   const ingest = createIngestService({ db, dialect, eventStore, clock });
+  const imports = createImportService({ db, profiles, catalog, clock, defaultCurrency: async (ws) => (await workspaces.get(ws)).currency });
   const overview = createOverviewService({
     db,
     dialect,
@@ -66,7 +69,12 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
     ingest,
     profiles,
     catalog,
+    imports,
     overview,
-    close: () => database.close(),
+    close: async () => {
+      await imports.close();
+      await ingest.stop();
+      await database.close();
+    },
   };
 }

@@ -69,6 +69,7 @@ export async function startNudgeForTest(): Promise<{
     events.push({ type: 'track', userId: `u-${i}`, event: 'Product Viewed', properties: { product_id: `sku-${i % 5}` }, timestamp: new Date(now - (i % 7) * day).toISOString() });
   }
   await t.nudge.ingest.ingest(t.workspace.id, events, { pathPrefix: 'batch' });
+  await t.nudge.ingest.flush();
   const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url: address,

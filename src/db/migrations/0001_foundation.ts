@@ -131,6 +131,23 @@ export function foundation(d: DialectHelpers): Migration {
         .addColumn('sent_at', 'bigint')
         .addUniqueConstraint('events_message_id', ['workspace_id', 'message_id'])
         .execute();
+      // Accepted events waiting for identity resolution: appended on the request path (sequential
+      // writes only), moved into \`events\` in large groups by the ingest processor.
+      await db.schema
+        .createTable('event_inbox')
+        .addColumn('id', d.name === 'sqlite' ? 'integer' : 'bigserial', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('name', 'text')
+        .addColumn('user_id', 'text')
+        .addColumn('anonymous_id', 'text')
+        .addColumn('properties', 'text', (c) => c.notNull())
+        .addColumn('context', 'text', (c) => c.notNull())
+        .addColumn('timestamp', 'bigint', (c) => c.notNull())
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .addColumn('sent_at', 'bigint')
+        .execute();
       await db.schema.createIndex('events_profile_time').on('events').columns(['profile_id', 'timestamp']).execute();
       await db.schema.createIndex('events_ws_time').on('events').columns(['workspace_id', 'timestamp']).execute();
       await db.schema.createIndex('events_ws_name_time').on('events').columns(['workspace_id', 'name', 'timestamp']).execute();
