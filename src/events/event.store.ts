@@ -57,6 +57,23 @@ export interface EventStore {
 
 const INSERT_CHUNK = 400;
 
+/** The columns an event has in both the inbox and the event table. */
+function eventColumns(e: StagedEvent) {
+  return {
+    workspace_id: e.workspaceId,
+    message_id: e.messageId,
+    type: e.type,
+    name: e.name,
+    user_id: e.userId,
+    anonymous_id: e.anonymousId,
+    properties: e.propertiesJson,
+    context: e.contextJson,
+    timestamp: e.timestamp,
+    received_at: e.receivedAt,
+    sent_at: e.sentAt,
+  };
+}
+
 export function createSqlEventStore(dialect: DialectHelpers): EventStore {
   return {
     async stage(db, events) {
@@ -64,19 +81,7 @@ export function createSqlEventStore(dialect: DialectHelpers): EventStore {
         await db
           .insertInto('event_inbox')
           .values(
-            events.slice(i, i + INSERT_CHUNK).map((e) => ({
-              workspace_id: e.workspaceId,
-              message_id: e.messageId,
-              type: e.type,
-              name: e.name,
-              user_id: e.userId,
-              anonymous_id: e.anonymousId,
-              properties: e.propertiesJson,
-              context: e.contextJson,
-              timestamp: e.timestamp,
-              received_at: e.receivedAt,
-              sent_at: e.sentAt,
-            })),
+            events.slice(i, i + INSERT_CHUNK).map(eventColumns),
           )
           .execute();
       }
@@ -137,20 +142,7 @@ export function createSqlEventStore(dialect: DialectHelpers): EventStore {
         const result = await db
           .insertInto('events')
           .values(
-            chunk.map((e) => ({
-              workspace_id: workspaceId,
-              message_id: e.messageId,
-              type: e.type,
-              name: e.name,
-              profile_id: e.profileId,
-              user_id: e.userId,
-              anonymous_id: e.anonymousId,
-              properties: e.propertiesJson,
-              context: e.contextJson,
-              timestamp: e.timestamp,
-              received_at: e.receivedAt,
-              sent_at: e.sentAt,
-            })),
+            chunk.map((e) => ({ ...eventColumns(e), workspace_id: workspaceId, profile_id: e.profileId })),
           )
           .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
           .executeTakeFirst();
