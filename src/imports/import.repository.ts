@@ -71,6 +71,21 @@ function fromRow(r: Selectable<ImportTable>): ImportJob {
   };
 }
 
+/** The columns a job's progress and outcome change: written at creation and on every update. */
+function progressColumns(s: ImportJobState) {
+  return {
+    status: s.status,
+    total_bytes: s.totalBytes,
+    processed_bytes: s.processedBytes,
+    rows_processed: s.rowsProcessed,
+    rows_imported: s.rowsImported,
+    rows_failed: s.rowsFailed,
+    rows_skipped: s.rowsSkipped,
+    failure: JSON.stringify(s.failure),
+    finished_at: s.finishedAt,
+  };
+}
+
 export async function insertJob(db: DbOrTrx, s: ImportJobState): Promise<void> {
   await db
     .insertInto('imports')
@@ -80,17 +95,9 @@ export async function insertJob(db: DbOrTrx, s: ImportJobState): Promise<void> {
       kind: s.kind,
       mode: s.mode,
       file_name: s.fileName,
-      status: s.status,
-      total_bytes: s.totalBytes,
-      processed_bytes: s.processedBytes,
-      rows_processed: s.rowsProcessed,
-      rows_imported: s.rowsImported,
-      rows_failed: s.rowsFailed,
-      rows_skipped: s.rowsSkipped,
+      ...progressColumns(s),
       errors: JSON.stringify(s.errors),
-      failure: JSON.stringify(s.failure),
       created_at: s.createdAt,
-      finished_at: s.finishedAt,
     })
     .execute();
 }
@@ -100,16 +107,8 @@ export async function updateJob(db: DbOrTrx, s: ImportJobState, withErrors: bool
   await db
     .updateTable('imports')
     .set({
-      status: s.status,
-      total_bytes: s.totalBytes,
-      processed_bytes: s.processedBytes,
-      rows_processed: s.rowsProcessed,
-      rows_imported: s.rowsImported,
-      rows_failed: s.rowsFailed,
-      rows_skipped: s.rowsSkipped,
+      ...progressColumns(s),
       ...(withErrors ? { errors: JSON.stringify(s.errors) } : {}),
-      failure: JSON.stringify(s.failure),
-      finished_at: s.finishedAt,
     })
     .where('workspace_id', '=', s.workspaceId)
     .where('id', '=', s.id)
