@@ -6,6 +6,14 @@ import pg from 'pg';
 import type { Database } from './database.js';
 import { dialectHelpers, type DialectHelpers } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
+import { registerSqliteFunctions } from './sqlite-functions.js';
+import { createLockWaiters, LockWaitingSqliteDialect, yieldToWaiters, type LockWaiters } from './sqlite-lock-wait.js';
+
+/**
+ * Where a handle points, so another thread (the ingest worker) can open its own connection to it.
+ * SQLite connections to one file share a count of writers waiting for its lock (sqlite-lock-wait.ts).
+ */
+export type DatabaseSource = { kind: 'sqlite'; path: string; lockWaiters: LockWaiters } | { kind: 'postgres'; url: string };
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
@@ -23,16 +31,47 @@ export interface OpenOptions {
   migrate?: boolean;
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /**
+   * SQLite: how a statement waits while another connection holds the write lock. 'async' (default)
+   * retries on a timer and keeps the event loop running; 'blocking' sleeps in busy_timeout, for a
+   * worker thread whose loop has nothing else to do meanwhile.
+   */
+  sqliteLockWait?: 'async' | 'blocking';
+  /** SQLite: the waiting-writer count shared with other connections to the file (from its DatabaseSource). */
+  sqliteLockWaiters?: LockWaiters;
+}
+
+/**
+ * The source each open handle came from. Services receive only the Kysely handle from the
+ * composition root; the few that open a connection of their own in a worker thread look it up here.
+ */
+const sources = new WeakMap<Kysely<Database>, DatabaseSource>();
+
+/** Where `db` points; null for an in-memory SQLite database, which no other connection can see. */
+export function databaseSource(db: Kysely<Database>): DatabaseSource | null {
+  return sources.get(db) ?? null;
+}
+
+/**
+ * For a writer that holds SQLite's lock in long stretches (the ingest processor): resolves once no
+ * other connection waits for the lock, or after `maxMs`. At once on PostgreSQL (row locks).
+ */
+export function yieldToOtherWriters(db: Kysely<Database>, maxMs = 1000): Promise<void> {
+  const source = sources.get(db);
+  return source?.kind === 'sqlite' ? yieldToWaiters(source.lockWaiters, maxMs) : Promise.resolve();
 }
 
 /** The one dialect switch: open SQLite (default) or PostgreSQL, and migrate. */
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  const handle = options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openSqlite(options.sqlitePath);
+  const lockWaiters = options.sqliteLockWaiters ?? createLockWaiters();
+  const handle = options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openSqlite(options.sqlitePath, options.sqliteLockWait ?? 'async', lockWaiters);
+  if (options.databaseUrl) sources.set(handle.db, { kind: 'postgres', url: options.databaseUrl });
+  else if (options.sqlitePath && options.sqlitePath !== ':memory:') sources.set(handle.db, { kind: 'sqlite', path: path.resolve(options.sqlitePath), lockWaiters });
   if (options.migrate !== false) await migrateToLatest(handle.db, handle.dialect);
   return handle;
 }
 
-function openSqlite(file: string | undefined): DatabaseHandle {
+function openSqlite(file: string | undefined, lockWait: 'async' | 'blocking', lockWaiters: LockWaiters): DatabaseHandle {
   const target = file ?? ':memory:';
   if (target !== ':memory:') fs.mkdirSync(path.dirname(target), { recursive: true });
   const sqlite = new SQLite(target);
@@ -40,13 +79,18 @@ function openSqlite(file: string | undefined): DatabaseHandle {
   sqlite.pragma('page_size = 8192');
   sqlite.pragma('journal_mode = WAL');
   // FULL: a committed (and so acknowledged) event survives power loss, not only a process crash.
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 10000');
+  // Ingest commits are grouped (one fsync per group, in the ingest worker), so this costs little.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma(`busy_timeout = ${lockWait === 'async' ? 0 : 10000}`);
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('cache_size = -65536');
+  // 32 MB a connection: with the ingest worker's own connection, the same 64 MB as one connection had.
+  sqlite.pragma('cache_size = -32768');
   sqlite.pragma('temp_store = MEMORY');
   sqlite.pragma('wal_autocheckpoint = 4000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  registerSqliteFunctions(sqlite);
+  const database = withStatementCache(sqlite);
+  const dialect = lockWait === 'async' ? new LockWaitingSqliteDialect({ database, sqlite, waiters: lockWaiters }) : new SqliteDialect({ database });
+  const db = new Kysely<Database>({ dialect });
   return {
     db,
     dialect: dialectHelpers('sqlite'),
@@ -58,6 +102,11 @@ function openSqlite(file: string | undefined): DatabaseHandle {
 /**
  * Kysely prepares every query anew; better-sqlite3 statements are reusable, and the ingest path
  * sends the same few statement shapes thousands of times a second. Keep the most recent ones.
+ *
+ * Kysely opens SQLite transactions with a deferred `begin`. With two connections to one file (the
+ * ingest worker has its own), a transaction that reads and then writes would fail with
+ * SQLITE_BUSY_SNAPSHOT whenever the other connection committed in between; `begin immediate` takes
+ * the write lock up front and waits for it instead (without blocking the thread: sqlite-lock-wait.ts).
  */
 function withStatementCache(sqlite: SQLite.Database, size = 256): SQLite.Database {
   const cache = new Map<string, SQLite.Statement>();
@@ -69,7 +118,8 @@ function withStatementCache(sqlite: SQLite.Database, size = 256): SQLite.Databas
         // Native methods need the real database as `this`.
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       }
-      return (source: string) => {
+      return (text: string) => {
+        const source = text === 'begin' ? 'begin immediate' : text;
         let stmt = cache.get(source);
         if (stmt) {
           cache.delete(source);
@@ -95,6 +145,12 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
         return pg.types.getTypeParser(oid, format as 'text');
       }) as typeof pg.types.getTypeParser,
     },
+  });
+  // An idle pooled connection can be closed by the server (restart, admin termination). pg then
+  // emits 'error' on the pool, which would crash the process without a listener; the pool simply
+  // opens a new connection for the next query, so the error only needs reporting.
+  pool.on('error', (err: Error & { code?: string }) => {
+    if (err.code !== '57P01') console.error('[postgres] idle connection lost:', err.message);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const parsed = new URL(url);

@@ -87,20 +87,15 @@ export interface EventTable {
   sent_at: Millis | null;
 }
 
-/** Staged events (same columns as events, JSON as text on both dialects, no profile yet). */
-export interface EventInboxTable {
+/**
+ * Accepted events waiting for identity resolution, one row per request: `events` is a JSON array
+ * of encoded events (src/events/event.store.ts `encodeStagedEvent`), text on both dialects.
+ */
+export interface EventInboxBatchTable {
   id: Generated<number>;
   workspace_id: string;
-  message_id: string;
-  type: string;
-  name: string | null;
-  user_id: string | null;
-  anonymous_id: string | null;
-  properties: string;
-  context: string;
-  timestamp: Millis;
-  received_at: Millis;
-  sent_at: Millis | null;
+  event_count: number;
+  events: string;
 }
 
 export interface ProfileTable {
@@ -198,6 +193,114 @@ export interface ImportTable {
   finished_at: Millis | null;
 }
 
+export interface SegmentTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  description: string;
+  definition: Json;
+  version: number;
+  /** active | archived */
+  status: string;
+  time_dependent: number;
+  member_count: number;
+  membership_version: number;
+  /** ready | computing | failed */
+  compute_state: string;
+  compute_progress: number;
+  compute_error: string | null;
+  last_evaluated_at: Millis | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface SegmentMemberTable {
+  workspace_id: string;
+  segment_id: string;
+  profile_id: string;
+  entered_at: Millis;
+}
+
+export interface SegmentTransitionTable {
+  id: Generated<number>;
+  workspace_id: string;
+  segment_id: string;
+  profile_id: string;
+  /** entered | exited */
+  kind: string;
+  at: Millis;
+}
+
+export interface SegmentSizeTable {
+  workspace_id: string;
+  segment_id: string;
+  at: Millis;
+  size: number;
+}
+
+export interface ComputedTraitDefinitionTable {
+  workspace_id: string;
+  key: string;
+  /** string | number | boolean | date (dates as epoch ms in num_value) */
+  value_type: string;
+  label_en: string;
+  label_zh: string;
+  /** JSON array of allowed values for enumerated traits, or null. */
+  allowed_values: Json | null;
+  /** What computes it: 'rfm', 'churn', … */
+  source: string;
+  updated_at: Millis;
+}
+
+export interface ProfileComputedTraitTable {
+  workspace_id: string;
+  profile_id: string;
+  key: string;
+  num_value: number | null;
+  text_value: string | null;
+  updated_at: Millis;
+}
+
+export interface SubscriptionGroupTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  /** email | sms | webhook */
+  channel: string;
+  /** opt_in | opt_out */
+  type: string;
+  created_at: Millis;
+}
+
+export interface SubscriptionTable {
+  workspace_id: string;
+  group_id: string;
+  profile_id: string;
+  /** subscribed | unsubscribed */
+  status: string;
+  updated_at: Millis;
+}
+
+export interface JobTable {
+  id: string;
+  workspace_id: string | null;
+  queue: string;
+  payload: Json;
+  dedupe_key: string | null;
+  /** pending | running | done | failed */
+  status: string;
+  run_at: Millis;
+  attempts: number;
+  max_attempts: number;
+  progress: number;
+  progress_note: string | null;
+  result: Json | null;
+  error: string | null;
+  locked_until: Millis | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -207,7 +310,7 @@ export interface Database {
   audit_log: AuditLogTable;
   settings: SettingTable;
   events: EventTable;
-  event_inbox: EventInboxTable;
+  event_inbox_batches: EventInboxBatchTable;
   profiles: ProfileTable;
   identities: IdentityTable;
   profile_merges: ProfileMergeTable;
@@ -215,4 +318,13 @@ export interface Database {
   orders: OrderTable;
   order_items: OrderItemTable;
   imports: ImportTable;
+  segments: SegmentTable;
+  segment_members: SegmentMemberTable;
+  segment_transitions: SegmentTransitionTable;
+  segment_sizes: SegmentSizeTable;
+  computed_trait_definitions: ComputedTraitDefinitionTable;
+  profile_computed_traits: ProfileComputedTraitTable;
+  subscription_groups: SubscriptionGroupTable;
+  subscriptions: SubscriptionTable;
+  jobs: JobTable;
 }

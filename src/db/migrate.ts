@@ -3,11 +3,15 @@ import type { Database } from './database.js';
 import type { DialectHelpers } from './dialect.js';
 import { foundation } from './migrations/0001_foundation.js';
 import { importRowsSkipped } from './migrations/0002_import_rows_skipped.js';
+import { inboxBatches } from './migrations/0003_inbox_batches.js';
+import { segments } from './migrations/0004_segments.js';
 
 /** Migrations in order. Each takes the dialect helpers so column types stay dialect-neutral. */
 const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
   '0001_foundation': foundation,
   '0002_import_rows_skipped': importRowsSkipped,
+  '0003_inbox_batches': inboxBatches,
+  '0004_segments': segments,
 };
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectHelpers): Promise<void> {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTrx, DialectHelpers } from '../db/dialect.js';
 import { readJson } from '../db/dialect.js';
+import { UnexpectedError } from '../platform/errors.js';
 import { toIso } from '../platform/ids.js';
 import type { StoredEvent } from '../profiles/profile.schema.js';
 
@@ -12,7 +13,7 @@ export interface StagedEvent {
   name: string | null;
   userId: string | null;
   anonymousId: string | null;
-  /** Already-serialised JSON, so the hot path stringifies once. */
+  /** Serialised JSON, as the events table stores it. */
   propertiesJson: string;
   contextJson: string;
   timestamp: number;
@@ -22,6 +23,41 @@ export interface StagedEvent {
 
 /** An event ready to store: its profile resolved. */
 export type EventRow = StagedEvent & { profileId: string };
+
+/** An accepted event as the request path produces it: properties and context still parsed. */
+export interface AcceptedEvent {
+  messageId: string;
+  type: StoredEvent['type'];
+  name: string | null;
+  userId: string | null;
+  anonymousId: string | null;
+  properties: Record<string, unknown>;
+  context: Record<string, unknown>;
+  timestamp: number;
+  receivedAt: number;
+  sentAt: number | null;
+}
+
+/** One request's accepted events as one inbox row: a JSON array of `encodeStagedEvent` texts. */
+export interface StagedBatch {
+  workspaceId: string;
+  eventCount: number;
+  eventsJson: string;
+}
+
+/**
+ * The inbox form of one event: short keys, properties and context embedded as JSON rather than
+ * as escaped strings, so the request path serialises each event exactly once (one
+ * JSON.stringify); the processor, off the request path, pays for turning them back into text.
+ */
+export function encodeStagedEvent(e: AcceptedEvent): string {
+  return JSON.stringify({ m: e.messageId, t: e.type, n: e.name, u: e.userId, a: e.anonymousId, ts: e.timestamp, r: e.receivedAt, s: e.sentAt, p: e.properties, c: e.context });
+}
+
+/** An inbox row for encoded events of one workspace. */
+export function stagedBatch(workspaceId: string, encoded: readonly string[]): StagedBatch {
+  return { workspaceId, eventCount: encoded.length, eventsJson: `[${encoded.join(',')}]` };
+}
 
 export interface DailyActivity {
   date: string;
@@ -34,12 +70,17 @@ export interface DailyActivity {
  * in the scaled shape. Everything else reads events through it.
  */
 export interface EventStore {
-  /** Append accepted events to the inbox (durable once the caller's transaction commits). */
-  stage(db: DbOrTrx, events: readonly StagedEvent[]): Promise<void>;
-  /** The oldest staged events (locked for this transaction where the database can), with their inbox ids. */
-  takeStaged(trx: DbOrTrx, limit: number): Promise<{ ids: number[]; events: StagedEvent[] }>;
-  /** Remove processed events from the inbox. */
+  /** Append accepted batches to the inbox, one row each (durable once the caller's transaction commits). */
+  stage(db: DbOrTrx, batches: readonly StagedBatch[]): Promise<void>;
+  /**
+   * The oldest staged batches, whole, until they hold about `limit` events (at least one batch),
+   * locked for this transaction where the database can; with their inbox ids, and whether rows
+   * were left for lack of room.
+   */
+  takeStaged(trx: DbOrTrx, limit: number): Promise<{ ids: number[]; events: StagedEvent[]; more: boolean }>;
+  /** Remove processed batches from the inbox. */
   deleteStaged(trx: DbOrTrx, ids: readonly number[]): Promise<void>;
+  /** Events (not rows) waiting in the inbox. */
   stagedCount(db: DbOrTrx): Promise<number>;
   /** Message ids among `messageIds` already stored for the workspace. */
   existingMessageIds(db: DbOrTrx, workspaceId: string, messageIds: readonly string[]): Promise<Set<string>>;
@@ -56,8 +97,41 @@ export interface EventStore {
 }
 
 const INSERT_CHUNK = 400;
+/** Inbox rows looked at per query while taking a round. */
+const TAKE_PAGE = 64;
 
-/** The columns an event has in both the inbox and the event table. */
+const EVENT_TYPE_SET: ReadonlySet<string> = new Set<StagedEvent['type']>(['identify', 'track', 'page', 'screen', 'group', 'alias']);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Read an inbox row back (STYLE §7: JSON read back is checked); the events of one request, in order. */
+export function decodeStagedEvents(workspaceId: string, text: string): StagedEvent[] {
+  const parsed: unknown = JSON.parse(text);
+  if (!Array.isArray(parsed)) throw new UnexpectedError('Inbox row is not a JSON array');
+  return parsed.map((x: unknown) => {
+    if (!isObj(x)) throw new UnexpectedError('Inbox event is not an object');
+    const { m, t, n, u, a, ts, r, s, p, c } = x;
+    if (!isStr(m) || !isStr(t) || !EVENT_TYPE_SET.has(t) || !isNum(ts) || !isNum(r) || !isObj(p) || !isObj(c)) {
+      throw new UnexpectedError(`Inbox event ${String(m)} is malformed`);
+    }
+    return {
+      workspaceId,
+      messageId: m,
+      type: t as StagedEvent['type'], // checked against the event types just above
+      name: isStr(n) ? n : null,
+      userId: isStr(u) ? u : null,
+      anonymousId: isStr(a) ? a : null,
+      propertiesJson: JSON.stringify(p),
+      contextJson: JSON.stringify(c),
+      timestamp: ts,
+      receivedAt: r,
+      sentAt: isNum(s) ? s : null,
+    };
+  });
+}
+
+/** An event's columns in the event table (all but the profile). */
 function eventColumns(e: StagedEvent) {
   return {
     workspace_id: e.workspaceId,
@@ -76,46 +150,67 @@ function eventColumns(e: StagedEvent) {
 
 export function createSqlEventStore(dialect: DialectHelpers): EventStore {
   return {
-    async stage(db, events) {
-      for (let i = 0; i < events.length; i += INSERT_CHUNK) {
-        await db
-          .insertInto('event_inbox')
-          .values(
-            events.slice(i, i + INSERT_CHUNK).map(eventColumns),
-          )
-          .execute();
-      }
+    async stage(db, batches) {
+      if (batches.length === 0) return;
+      // Few rows per commit (one per request), so one statement; the text is up to 500 KB a row.
+      await db
+        .insertInto('event_inbox_batches')
+        .values(batches.map((b) => ({ workspace_id: b.workspaceId, event_count: b.eventCount, events: b.eventsJson })))
+        .execute();
     },
 
     async takeStaged(trx, limit) {
-      let q = trx.selectFrom('event_inbox').selectAll().orderBy('id').limit(limit);
-      // Several workers on PostgreSQL each take their own rows.
-      if (dialect.supportsRowLocks) q = q.forUpdate().skipLocked();
-      const rows = await q.execute();
-      return {
-        ids: rows.map((r) => r.id),
-        events: rows.map((r) => ({
-          workspaceId: r.workspace_id,
-          messageId: r.message_id,
-          type: r.type as StagedEvent['type'], // staged only from the validated EVENT_TYPES union
-          name: r.name,
-          userId: r.user_id,
-          anonymousId: r.anonymous_id,
-          propertiesJson: r.properties,
-          contextJson: r.context,
-          timestamp: r.timestamp,
-          receivedAt: r.received_at,
-          sentAt: r.sent_at,
-        })),
-      };
+      const chosen: { id: number; workspaceId: string }[] = [];
+      let count = 0;
+      let more = false;
+      let after = -1;
+      // Row headers in id order, a page at a time, until the limit is reached; a batch is never split.
+      // Bodies are read afterwards, only for the rows taken (a row holds up to 500 KB).
+      pages: for (;;) {
+        let q = trx.selectFrom('event_inbox_batches').select(['id', 'workspace_id', 'event_count']).where('id', '>', after).orderBy('id').limit(TAKE_PAGE);
+        // Several workers on PostgreSQL each take their own rows.
+        if (dialect.supportsRowLocks) q = q.forUpdate().skipLocked();
+        const rows = await q.execute();
+        for (const r of rows) {
+          if (chosen.length > 0 && count + r.event_count > limit) {
+            more = true;
+            break pages;
+          }
+          chosen.push({ id: r.id, workspaceId: r.workspace_id });
+          count += r.event_count;
+        }
+        const last = rows[rows.length - 1];
+        if (!last || rows.length < TAKE_PAGE) break;
+        if (count >= limit) {
+          more = true;
+          break;
+        }
+        after = last.id;
+      }
+      const bodies = new Map<number, string>();
+      for (let i = 0; i < chosen.length; i += TAKE_PAGE) {
+        const rows = await trx.selectFrom('event_inbox_batches').select(['id', 'events']).where('id', 'in', chosen.slice(i, i + TAKE_PAGE).map((c) => c.id)).execute();
+        for (const r of rows) bodies.set(r.id, r.events);
+      }
+      const events: StagedEvent[] = [];
+      for (const c of chosen) {
+        const body = bodies.get(c.id);
+        // Rows taken are locked (or the database has one writer): a vanished row is a bug, never skipped.
+        if (body === undefined) throw new UnexpectedError(`Inbox row ${c.id} vanished while being taken`);
+        for (const e of decodeStagedEvents(c.workspaceId, body)) events.push(e);
+      }
+      return { ids: chosen.map((c) => c.id), events, more };
     },
 
     async deleteStaged(trx, ids) {
-      for (let i = 0; i < ids.length; i += 1000) await trx.deleteFrom('event_inbox').where('id', 'in', ids.slice(i, i + 1000)).execute();
+      for (let i = 0; i < ids.length; i += 1000) await trx.deleteFrom('event_inbox_batches').where('id', 'in', ids.slice(i, i + 1000)).execute();
     },
 
     async stagedCount(db) {
-      const row = await db.selectFrom('event_inbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('event_inbox_batches')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('event_count'), eb.lit(0)).as('n'))
+        .executeTakeFirstOrThrow();
       return Number(row.n);
     },
 

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { DialectHelpers } from '../db/dialect.js';
-import type { EventRow, EventStore } from '../events/event.store.js';
+import { stagedBatch, type EventRow, type EventStore } from '../events/event.store.js';
 import type { Clock } from '../platform/clock.js';
-import { createGroupCommitter } from './ingest.committer.js';
-import { normalizeEvent } from './ingest.normalize.js';
-import { createIngestProcessor } from './ingest.processor.js';
+import { databaseSource } from '../db/connection.js';
+import { encodeAccepted, normalizeEvent } from './ingest.normalize.js';
+import { createInProcessPipeline, type IngestPipeline } from './ingest.pipeline.js';
+import type { ProcessedBatch } from './ingest.processor.js';
+import { createWorkerPipeline } from './ingest.worker-pipeline.js';
 import type { EventType } from './ingest.schema.js';
 
 export interface IngestResult {
@@ -50,43 +52,61 @@ export function createIngestService(deps: {
   eventStore: EventStore;
   clock: Clock;
   onError?: (err: unknown) => void;
+  /**
+   * Stage and process in a worker thread with its own connection (default: whenever the database
+   * can be opened twice, i.e. not in-memory SQLite), leaving this thread to parse and acknowledge.
+   */
+  worker?: boolean;
 }): IngestService {
   const listeners: ((batch: CommittedBatch) => void)[] = [];
-  const processor = createIngestProcessor({
-    ...deps,
-    onProcessed: (batches) => {
-      for (const b of batches) for (const l of listeners) l({ workspaceId: b.workspaceId, events: b.rows, profileIds: b.profileIds });
-    },
-    onError: deps.onError ?? ((err) => console.error('ingest processor:', err)),
-  });
-  const committer = createGroupCommitter({ ...deps, onCommitted: () => processor.kick() });
+  const onError = deps.onError ?? ((err: unknown) => console.error('ingest processor:', err));
+  const onProcessed = (batches: ProcessedBatch[]) => {
+    for (const b of batches) {
+      for (const l of listeners) {
+        // The events are stored whatever a listener does; its failure is reported, not thrown into the pipeline.
+        try {
+          l({ workspaceId: b.workspaceId, events: b.rows, profileIds: b.profileIds });
+        } catch (err) {
+          onError(err);
+        }
+      }
+    }
+  };
+  const source = deps.worker === false ? null : databaseSource(deps.db);
+  const workerPipeline = source
+    ? createWorkerPipeline({ source, dialect: deps.dialect.name, clock: deps.clock, onProcessed, onError, listening: () => listeners.length > 0 })
+    : null;
+  const pipeline: IngestPipeline = workerPipeline ?? createInProcessPipeline({ ...deps, onProcessed, onError });
 
   return {
     onCommitted(listener) {
       listeners.push(listener);
+      if (listeners.length === 1) workerPipeline?.listen();
     },
 
     async ingest(workspaceId, rawEvents, options = {}) {
       const receivedAt = deps.clock.now();
       const prefix = options.pathPrefix ?? '';
       // Validate everything before writing anything: a bad event rejects the whole request.
-      const events = rawEvents.map((raw, i) =>
-        normalizeEvent(raw, {
+      const encoded = rawEvents.map((raw, i) => {
+        const path = prefix ? `${prefix}[${i}]` : '';
+        const event = normalizeEvent(raw, {
           workspaceId,
           receivedAt,
           batchSentAt: options.batchSentAt,
           batchContext: options.batchContext,
           ...(options.forcedType ? { forcedType: options.forcedType } : {}),
-          path: prefix ? `${prefix}[${i}]` : '',
+          path,
           makeMessageId: () => `nudge-${randomUUID()}`,
-        }),
-      );
-      if (events.length > 0) await committer.submit(events);
-      return { accepted: events.length };
+        });
+        return encodeAccepted(event, path);
+      });
+      if (encoded.length > 0) await pipeline.submit(stagedBatch(workspaceId, encoded));
+      return { accepted: encoded.length };
     },
 
-    flush: () => processor.flush(),
+    flush: () => pipeline.flush(),
     backlog: () => deps.eventStore.stagedCount(deps.db),
-    stop: () => processor.stop(),
+    stop: () => pipeline.stop(),
   };
 }
