@@ -7,6 +7,7 @@ import { registerImportCommand } from './import.js';
 import { progressBar } from './progress.js';
 import { ensureFirstAdmin } from './setup.js';
 import { startCommand } from './start.js';
+import { workerCommand } from './worker.js';
 
 const program = new Command('nudge').description('Nudge: self-hosted, AI-native marketing automation').version('0.1.0');
 
@@ -17,6 +18,13 @@ program
   .option('-p, --port <port>', 'port to listen on (default $PORT or 3000)')
   .action(async (opts: { demo: boolean; port?: string }) => {
     await startCommand(loadConfig(undefined, opts.port ? { port: Number(opts.port) } : {}), { demo: opts.demo });
+  });
+
+program
+  .command('worker')
+  .description('Run background jobs only, no HTTP (the scaled shape: any number of workers share the queue)')
+  .action(async () => {
+    await workerCommand(loadConfig());
   });
 
 program

@@ -27,6 +27,9 @@ export async function startCommand(config: Config, options: { demo: boolean }): 
     workspaces = await nudge.workspaces.list();
   }
 
+  // Workers and schedules run in this process (the embedded shape); `nudge worker` adds more in the scaled one.
+  nudge.queue.start();
+
   const webDir = config.dashboard === 'off' ? null : await ensureWebBuilt((m) => console.log(m));
   const app = await buildApp(nudge, { webDir, logger: config.logLevel === 'silent' ? false : { level: config.logLevel === 'info' ? 'warn' : config.logLevel } });
   await app.listen({ port: config.port, host: config.host });

@@ -62,6 +62,8 @@ export interface ImportServiceDeps {
   chunkRows?: number;
   /** Least time between progress writes to the job row (default 300 ms). */
   progressMs?: number;
+  /** Called once an import has finished, whatever its outcome (e.g. to rescore RFM after orders). */
+  onFinished?: (workspaceId: string, job: ImportJob) => void;
 }
 
 /** Errors kept in the job report; rowsFailed counts them all. */
@@ -146,7 +148,13 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
           data: { status: state.status, rowsImported: state.rowsImported, rowsFailed: state.rowsFailed, rowsSkipped: state.rowsSkipped, failure: state.failure?.code ?? null },
           at: clock.now(),
         }).catch(() => {});
-        return toImportJob(state);
+        const job = toImportJob(state);
+        try {
+          deps.onFinished?.(workspaceId, job);
+        } catch {
+          // A follow-up's failure is the follow-up's own; the import itself has finished.
+        }
+        return job;
       })
       .finally(() => {
         headerChecked();

@@ -91,3 +91,15 @@ export async function orderTotals(db: DbOrTrx, workspaceId: string): Promise<{ o
     .executeTakeFirstOrThrow();
   return { orders: Number(row.n), revenue: Number(row.revenue ?? 0) };
 }
+
+/** Per customer with at least one order: order count, revenue and the last order's time (RFM's inputs). */
+export async function customerOrderTotals(db: DbOrTrx, workspaceId: string): Promise<{ profileId: string; orders: number; revenue: number; lastOrderAt: number }[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .select((eb) => ['profile_id', eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('total').as('revenue'), eb.fn.max('placed_at').as('last')])
+    .where('workspace_id', '=', workspaceId)
+    .groupBy('profile_id')
+    .orderBy('profile_id')
+    .execute();
+  return rows.map((r) => ({ profileId: r.profile_id, orders: Number(r.n), revenue: Number(r.revenue ?? 0), lastOrderAt: Number(r.last) }));
+}

@@ -44,6 +44,8 @@ export const ProfileDetail = ProfileSummary.extend({
   merges: z.array(ProfileMerge),
   stats: z.object({ orders: z.number().int(), revenue: z.number(), lastOrderAt: z.iso.datetime().nullable() }),
   events: z.array(StoredEvent),
+  /** What Nudge computed about the profile (RFM scores and group, …), by computed-trait key; dates as ISO strings. */
+  computedTraits: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
 });
 export type ProfileDetail = z.infer<typeof ProfileDetail>;
 

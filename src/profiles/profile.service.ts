@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, RawBuilder, Selectable, Transaction } from 'kysely';
 import type { Database, ProfileTable } from '../db/database.js';
 import { readJson, type DialectHelpers } from '../db/dialect.js';
 import type { EventStore } from '../events/event.store.js';
@@ -7,11 +7,19 @@ import { notFound, UserError } from '../platform/errors.js';
 import { toIso, toIsoOrNull } from '../platform/ids.js';
 import { normalizeEmail, type IdentityClaim } from './identity.js';
 import { resolveClaims } from './identity.resolver.js';
-import { existingOrderIds, insertOrders, orderStats, type OrderRow } from './order.repository.js';
+import type { ComputedTraitService } from './computed-trait.service.js';
+import { customerOrderTotals, existingOrderIds, insertOrders, orderStats, type OrderRow } from './order.repository.js';
 import { IdentityKind, type EventList, type ProfileDetail, type ProfileList, type ProfileListQuery, type ProfileSummary } from './profile.schema.js';
 
 export interface ProfileService {
-  list(workspaceId: string, query: ProfileListQuery): Promise<ProfileList>;
+  /**
+   * List, search and filter profiles. `restrict` is an extra SQL condition over the profiles
+   * table aliased `p` from another module (a segment's compiled rule or its membership), so
+   * those lists page and search exactly like the customer list.
+   */
+  list(workspaceId: string, query: ProfileListQuery, restrict?: RawBuilder<boolean>): Promise<ProfileList>;
+  /** Count the unmerged profiles matching `restrict` (all of them without it). */
+  countWhere(workspaceId: string, restrict?: RawBuilder<boolean>): Promise<number>;
   /** One profile by profile id, userId, anonymousId or email (a merged profile leads to its survivor). */
   get(workspaceId: string, idOrKey: string, eventLimit?: number): Promise<ProfileDetail>;
   events(workspaceId: string, idOrKey: string, query: { limit: number; before?: string | undefined }): Promise<EventList>;
@@ -22,6 +30,8 @@ export interface ProfileService {
   /** The order ids among `orderIds` already stored (a CSV import skips them), inside the caller's transaction. */
   existingOrderIds(trx: Transaction<Database>, workspaceId: string, orderIds: readonly string[]): Promise<Set<string>>;
   count(workspaceId: string): Promise<number>;
+  /** Every customer with at least one order: count, revenue, last order time (for RFM). */
+  orderTotals(workspaceId: string): Promise<{ profileId: string; orders: number; revenue: number; lastOrderAt: number }[]>;
 }
 
 type ProfileRow = Selectable<ProfileTable>;
@@ -51,7 +61,14 @@ function toSummary(r: ProfileRow): ProfileSummary {
   };
 }
 
-export function createProfileService(deps: { db: Kysely<Database>; dialect: DialectHelpers; eventStore: EventStore; clock: Clock }): ProfileService {
+export function createProfileService(deps: {
+  db: Kysely<Database>;
+  dialect: DialectHelpers;
+  eventStore: EventStore;
+  clock: Clock;
+  /** Computed traits shown on the profile (owned by the computed-trait service, not read here). */
+  computedTraits: Pick<ComputedTraitService, 'forProfile'>;
+}): ProfileService {
   const { db, dialect, eventStore, clock } = deps;
 
   async function findLive(workspaceId: string, idOrKey: string): Promise<ProfileRow> {
@@ -88,8 +105,9 @@ export function createProfileService(deps: { db: Kysely<Database>; dialect: Dial
   }
 
   return {
-    async list(workspaceId, query) {
-      let q = db.selectFrom('profiles').where('workspace_id', '=', workspaceId).where('merged_into', 'is', null);
+    async list(workspaceId, query, restrict) {
+      let q = db.selectFrom('profiles as p').where('workspace_id', '=', workspaceId).where('merged_into', 'is', null);
+      if (restrict) q = q.where(restrict);
       if (query.q?.trim()) {
         const term = query.q.trim();
         const like = `%${term.replace(/[%_\\]/g, '')}%`;
@@ -122,11 +140,12 @@ export function createProfileService(deps: { db: Kysely<Database>; dialect: Dial
 
     async get(workspaceId, idOrKey, eventLimit = 50) {
       const row = await findLive(workspaceId, idOrKey);
-      const [identities, merges, stats, events] = await Promise.all([
+      const [identities, merges, stats, events, computedTraits] = await Promise.all([
         db.selectFrom('identities').selectAll().where('workspace_id', '=', workspaceId).where('profile_id', '=', row.id).orderBy('first_seen_at').execute(),
         db.selectFrom('profile_merges').selectAll().where('workspace_id', '=', workspaceId).where('into_profile_id', '=', row.id).orderBy('merged_at').execute(),
         orderStats(db, workspaceId, row.id),
         eventStore.listForProfile(db, workspaceId, row.id, { limit: eventLimit }),
+        deps.computedTraits.forProfile(workspaceId, row.id),
       ]);
       return {
         ...toSummary(row),
@@ -134,6 +153,7 @@ export function createProfileService(deps: { db: Kysely<Database>; dialect: Dial
         merges: merges.map((m) => ({ fromProfileId: m.from_profile_id, reason: m.reason, mergedAt: toIso(m.merged_at) })),
         stats: { orders: stats.orders, revenue: stats.revenue, lastOrderAt: toIsoOrNull(stats.lastOrderAt) },
         events,
+        computedTraits,
       };
     },
 
@@ -157,6 +177,12 @@ export function createProfileService(deps: { db: Kysely<Database>; dialect: Dial
       return existingOrderIds(trx, workspaceId, orderIds);
     },
 
+    async countWhere(workspaceId, restrict) {
+      let q = db.selectFrom('profiles as p').select((eb) => eb.fn.countAll<number>().as('n')).where('p.workspace_id', '=', workspaceId).where('p.merged_into', 'is', null);
+      if (restrict) q = q.where(restrict);
+      return Number((await q.executeTakeFirstOrThrow()).n);
+    },
+
     async count(workspaceId) {
       const row = await db
         .selectFrom('profiles')
@@ -165,6 +191,10 @@ export function createProfileService(deps: { db: Kysely<Database>; dialect: Dial
         .where('merged_into', 'is', null)
         .executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+
+    orderTotals(workspaceId) {
+      return customerOrderTotals(db, workspaceId);
     },
   };
 }
