@@ -23,6 +23,8 @@ export const Config = z.object({
   secretKey: z.string().min(32).optional(),
   /** `off` serves the API only (no dashboard build or static files). */
   dashboard: z.enum(['auto', 'off']).default('auto'),
+  /** How often segments with relative time windows are re-evaluated as time passes. */
+  segmentSweepSeconds: z.coerce.number().int().min(1).max(86_400).default(60),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: env.NUDGE_PUBLIC_URL || undefined,
     secretKey: env.NUDGE_SECRET_KEY || undefined,
     dashboard: env.NUDGE_DASHBOARD || undefined,
+    segmentSweepSeconds: env.NUDGE_SEGMENT_SWEEP_SECONDS || undefined,
   };
   const defined = Object.fromEntries(Object.entries({ ...raw, ...overrides }).filter(([, v]) => v !== undefined));
   const parsed = Config.safeParse(defined);
@@ -54,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       publicUrl: 'NUDGE_PUBLIC_URL',
       secretKey: 'NUDGE_SECRET_KEY',
       dashboard: 'NUDGE_DASHBOARD',
+      segmentSweepSeconds: 'NUDGE_SEGMENT_SWEEP_SECONDS',
     };
     const lines = parsed.error.issues.map((i) => `${names[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);

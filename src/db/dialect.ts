@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from './database.js';
+import { postgresJsonHelpers, sqliteJsonHelpers, type JsonSqlHelpers } from './dialect-json.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
 /**
  * Everything that differs between SQLite and PostgreSQL, in one place (STYLE §4).
  * Repositories ask this object; they never branch on the dialect themselves.
+ * JSON-path, date, text-search, list and bucket helpers (segments) live in dialect-json.ts.
  */
-export interface DialectHelpers {
+export interface DialectHelpers extends JsonSqlHelpers {
   readonly name: DialectName;
   /** SELECT … FOR UPDATE SKIP LOCKED is available (several workers share a queue table). */
   readonly supportsRowLocks: boolean;
@@ -37,6 +39,7 @@ export interface DialectHelpers {
 }
 
 const sqliteHelpers: DialectHelpers = {
+  ...sqliteJsonHelpers,
   name: 'sqlite',
   supportsRowLocks: false,
   jsonType: 'text',
@@ -64,6 +67,7 @@ export const MAX_KEY_LOCKS = 1000;
 const scopeLocks = new WeakMap<Transaction<Database>, { keys: number; shared: Set<string>; exclusive: Set<string> }>();
 
 const postgresHelpers: DialectHelpers = {
+  ...postgresJsonHelpers,
   name: 'postgres',
   supportsRowLocks: true,
   jsonType: 'jsonb',

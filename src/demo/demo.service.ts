@@ -1,5 +1,6 @@
 import { parseCatalogItem } from '../catalog/catalog.service.js';
 import type { Nudge } from '../server/nudge.js';
+import { seedDemoSegments } from './demo.segments.js';
 import { generateDemoShop, type DemoOptions } from './demo.generator.js';
 
 export const DEMO_WORKSPACE_NAME = 'Demo shop (synthetic data)';
@@ -44,5 +45,9 @@ export async function seedDemoWorkspace(
   }
   await flush();
   await nudge.ingest.flush();
+  // Scored right away (not queued) so the dashboard's RFM page and RFM-based segments work on first look.
+  await nudge.rfm.compute(workspace.id);
+  // Example segments, one of each kind of rule; their membership is computed by the queue.
+  await seedDemoSegments(nudge.segments.service, workspace.id, { rfmReady: true });
   return { workspaceId: workspace.id, writeKey, secretKey, events: done, products: shop.products.length, customers: shop.customerCount };
 }

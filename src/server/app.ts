@@ -15,6 +15,9 @@ import { ingestRoutes, INGEST_LIMITS } from '../ingest/ingest.routes.js';
 import { UserError } from '../platform/errors.js';
 import { platformRoutes } from '../platform/platform.routes.js';
 import { profileRoutes } from '../profiles/profile.routes.js';
+import { jobRoutes } from '../queue/job.routes.js';
+import { rfmRoutes } from '../segments/rfm.routes.js';
+import { segmentRoutes } from '../segments/segment.routes.js';
 import { registerAccessControl } from './access.js';
 import { registerErrorHandling } from './errors.js';
 import type { Nudge } from './nudge.js';
@@ -85,6 +88,9 @@ export async function buildApp(nudge: Nudge, options: AppOptions = {}): Promise<
   catalogRoutes(app, { catalog: nudge.catalog });
   importRoutes(app, { imports: nudge.imports });
   overviewRoutes(app, { overview: nudge.overview });
+  jobRoutes(app, { queue: nudge.queue });
+  rfmRoutes(app, { rfm: nudge.rfm });
+  segmentRoutes(app, { segments: nudge.segments.service });
   for (const plugin of options.plugins ?? []) plugin(app);
 
   const webDir = options.webDir;

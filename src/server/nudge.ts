@@ -10,7 +10,12 @@ import { createAuthService, type AuthService } from '../platform/auth.service.js
 import { systemClock, type Clock } from '../platform/clock.js';
 import { loadInstanceKey } from '../platform/instance-key.js';
 import { createWorkspaceService, type WorkspaceService } from '../platform/workspace.service.js';
+import { createComputedTraitService, type ComputedTraitService } from '../profiles/computed-trait.service.js';
 import { createProfileService, type ProfileService } from '../profiles/profile.service.js';
+import type { JobQueue } from '../queue/queue.js';
+import { createSqlQueue } from '../queue/sql.queue.js';
+import { createRfmService, type RfmService } from '../segments/rfm.service.js';
+import { createSegments, type Segments } from '../segments/segment.module.js';
 
 /** Every service, built once: the composition root (STYLE §1, §3). */
 export interface Nudge {
@@ -25,6 +30,12 @@ export interface Nudge {
   catalog: CatalogService;
   imports: ImportService;
   overview: OverviewService;
+  /** Background jobs; `nudge start` and `nudge worker` start it, close() stops it. */
+  queue: JobQueue;
+  computedTraits: ComputedTraitService;
+  rfm: RfmService;
+  /** Segment definitions, live membership (through the queue) and the time sweep. */
+  segments: Segments;
   close(): Promise<void>;
 }
 
@@ -44,10 +55,35 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
   const eventStore = createSqlEventStore(dialect);
   const workspaces = createWorkspaceService({ db, clock, instanceKey });
   const auth = createAuthService({ db, clock });
-  const profiles = createProfileService({ db, dialect, eventStore, clock });
+  const queue = createSqlQueue({ db, dialect, clock });
+  const computedTraits = createComputedTraitService({ db, dialect, clock, onError: (err) => console.error('[computed traits] listener failed:', err) });
+  const profiles = createProfileService({ db, dialect, eventStore, clock, computedTraits });
+  const rfm = createRfmService({ profiles, traits: computedTraits, queue, clock, workspaceIds: async () => (await workspaces.list()).map((w) => w.id) });
   const catalog = createCatalogService({ db, dialect, clock });
   const ingest = createIngestService({ db, dialect, eventStore, clock });
-  const imports = createImportService({ db, profiles, catalog, clock, defaultCurrency: async (ws) => (await workspaces.get(ws)).currency });
+  const imports = createImportService({
+    db,
+    profiles,
+    catalog,
+    clock,
+    defaultCurrency: async (ws) => (await workspaces.get(ws)).currency,
+    // New orders change RFM scores: rescore once the import is done (deduplicated while one waits).
+    onFinished: (ws, job) => {
+      if (job.kind === 'orders' && job.rowsImported > 0) rfm.recompute(ws).catch((err: unknown) => console.error('[rfm] recompute after import not enqueued:', err));
+    },
+  });
+  const segments = createSegments({
+    db,
+    dialect,
+    clock,
+    eventStore,
+    profiles,
+    computedTraits,
+    ingest,
+    queue,
+    sweepEveryMs: config.segmentSweepSeconds * 1000,
+    onError: (err) => console.error('[segments] live update not enqueued:', err),
+  });
   const overview = createOverviewService({
     db,
     dialect,
@@ -71,9 +107,15 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
     catalog,
     imports,
     overview,
+    queue,
+    computedTraits,
+    rfm,
+    segments,
     close: async () => {
-      await imports.close();
       await ingest.stop();
+      await segments.live.stop();
+      await queue.stop();
+      await imports.close();
       await database.close();
     },
   };

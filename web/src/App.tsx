@@ -15,6 +15,10 @@ const ProfilePage = lazy(() => import('./pages/ProfilePage'));
 const CatalogPage = lazy(() => import('./pages/CatalogPage'));
 const ImportPage = lazy(() => import('./pages/ImportPage'));
 const SettingsPage = lazy(() => import('./pages/SettingsPage'));
+const SegmentsPage = lazy(() => import('./pages/SegmentsPage'));
+const SegmentEditPage = lazy(() => import('./pages/SegmentEditPage'));
+const SegmentDetailPage = lazy(() => import('./pages/SegmentDetailPage'));
+const RfmPage = lazy(() => import('./pages/RfmPage'));
 
 /** Sends signed-out visitors to /login, remembering where they were going. */
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -53,6 +57,11 @@ export function App() {
             <Route path="customers/:id" element={<ProfilePage />} />
             <Route path="catalog" element={<CatalogPage />} />
             <Route path="import" element={<ImportPage />} />
+            <Route path="segments" element={<SegmentsPage />} />
+            <Route path="segments/new" element={<SegmentEditPage />} />
+            <Route path="segments/:id" element={<SegmentDetailPage />} />
+            <Route path="segments/:id/edit" element={<SegmentEditPage />} />
+            <Route path="rfm" element={<RfmPage />} />
             <Route path="settings" element={<SettingsPage />} />
             {SOON_AREAS.map((area) => (
               <Route key={area} path={area} element={<ComingSoonPage area={area} />} />

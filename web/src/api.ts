@@ -31,6 +31,10 @@ export interface UploadOptions {
 export interface ApiClient {
   get<T>(path: string, signal?: AbortSignal): Promise<T>;
   post<T>(path: string, body?: unknown, signal?: AbortSignal): Promise<T>;
+  put<T>(path: string, body?: unknown, signal?: AbortSignal): Promise<T>;
+  delete<T = void>(path: string, signal?: AbortSignal): Promise<T>;
+  /** A file the server generates (a CSV export), fetched with the session and workspace like any call. */
+  download(path: string, signal?: AbortSignal): Promise<Blob>;
   upload<T>(path: string, file: Blob, options: UploadOptions): Promise<T>;
 }
 
@@ -69,13 +73,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     throw error;
   };
 
-  async function request<T>(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  async function send(method: string, path: string, body: unknown, signal?: AbortSignal, accept?: string): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(path, {
         method,
         credentials: 'same-origin',
-        headers: headersFor(path, body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        headers: headersFor(path, {
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...(accept ? { Accept: accept } : {}),
+        }),
         body: body === undefined ? undefined : JSON.stringify(body),
         signal,
       });
@@ -83,8 +90,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (signal?.aborted) throw cause;
       throw new ApiError(0, 'NETWORK_ERROR', cause instanceof Error ? cause.message : String(cause));
     }
+    if (!response.ok) return fail(toApiError(response.status, response.statusText, await response.text()));
+    return response;
+  }
+
+  async function request<T>(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    const response = await send(method, path, body, signal);
     const text = await response.text();
-    if (!response.ok) return fail(toApiError(response.status, response.statusText, text));
     // The server's JSON is typed by the shared schema; the caller names the type it expects.
     return (text ? JSON.parse(text) : undefined) as T;
   }
@@ -120,6 +132,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   return {
     get: (path, signal) => request('GET', path, undefined, signal),
     post: (path, body, signal) => request('POST', path, body, signal),
+    put: (path, body, signal) => request('PUT', path, body, signal),
+    delete: (path, signal) => request('DELETE', path, undefined, signal),
+    download: async (path, signal) => (await send('GET', path, undefined, signal, '*/*')).blob(),
     upload,
   };
 }

@@ -4,6 +4,20 @@ import type { CatalogItem } from '../../src/catalog/catalog.schema';
 import type { ImportJob, ImportKind, ImportMode } from '../../src/imports/import.schema';
 import type { ApiKeyInfo, LoginRequest, Me } from '../../src/platform/platform.schema';
 import type { EventList, ProfileDetail, ProfileList } from '../../src/profiles/profile.schema';
+import type { JobInfo } from '../../src/queue/job.schema';
+import type { RfmRecomputeResponse, RfmReport } from '../../src/segments/rfm.schema';
+import type {
+  Segment,
+  SegmentCreate,
+  SegmentDefinition,
+  SegmentFieldCatalog,
+  SegmentHistory,
+  SegmentMemberList,
+  SegmentOverlap,
+  SegmentPreview,
+  SegmentSummary,
+  SegmentUpdate,
+} from '../../src/segments/segment.schema';
 import { withQuery, type ApiClient } from './api';
 
 export type LoginBody = z.infer<typeof LoginRequest>;
@@ -26,6 +40,16 @@ export interface CatalogQuery {
   category?: string;
   limit: number;
   offset: number;
+}
+
+export interface MembersQuery {
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface ProfileSegments {
+  items: { id: string; name: string; enteredAt: string }[];
 }
 
 const seg = encodeURIComponent;
@@ -62,6 +86,28 @@ export function endpoints(api: ApiClient) {
         onProgress,
         signal,
       }),
+
+    segments: (signal?: AbortSignal) => api.get<{ items: SegmentSummary[] }>('/api/v1/segments', signal),
+    segment: (id: string, signal?: AbortSignal) => api.get<Segment>(`/api/v1/segments/${seg(id)}`, signal),
+    createSegment: (body: SegmentCreate) => api.post<Segment>('/api/v1/segments', body),
+    updateSegment: (id: string, body: SegmentUpdate) => api.put<Segment>(`/api/v1/segments/${seg(id)}`, body),
+    deleteSegment: (id: string) => api.delete(`/api/v1/segments/${seg(id)}`),
+    previewSegment: (definition: SegmentDefinition, signal?: AbortSignal) =>
+      api.post<SegmentPreview>('/api/v1/segments/preview', { definition, sample: 10 }, signal),
+    segmentFields: (signal?: AbortSignal) => api.get<SegmentFieldCatalog>('/api/v1/segments/fields', signal),
+    segmentMembers: (id: string, query: MembersQuery, signal?: AbortSignal) =>
+      api.get<SegmentMemberList>(withQuery(`/api/v1/segments/${seg(id)}/members`, { ...query }), signal),
+    segmentMembersCsv: (id: string) => api.download(`/api/v1/segments/${seg(id)}/members.csv`),
+    segmentHistory: (id: string, signal?: AbortSignal) =>
+      api.get<SegmentHistory>(`/api/v1/segments/${seg(id)}/history`, signal),
+    segmentOverlap: (a: string, b: string, signal?: AbortSignal) =>
+      api.get<SegmentOverlap>(withQuery('/api/v1/segments/overlap', { a, b }), signal),
+    profileSegments: (id: string, signal?: AbortSignal) =>
+      api.get<ProfileSegments>(`/api/v1/profiles/${seg(id)}/segments`, signal),
+
+    rfm: (signal?: AbortSignal) => api.get<RfmReport>('/api/v1/rfm', signal),
+    recomputeRfm: () => api.post<RfmRecomputeResponse>('/api/v1/rfm/recompute'),
+    job: (id: string, signal?: AbortSignal) => api.get<JobInfo>(`/api/v1/jobs/${seg(id)}`, signal),
 
     keys: (signal?: AbortSignal) => api.get<{ items: ApiKeyInfo[] }>('/api/v1/keys', signal),
     revealKey: (id: string) => api.post<{ key: string }>(`/api/v1/keys/${seg(id)}/reveal`),

@@ -2,7 +2,6 @@ import type { IconName } from './components/Icon';
 
 /** Areas that later releases fill; until then each shows a "coming soon" page. */
 export const SOON_AREAS = [
-  'segments',
   'journeys',
   'broadcasts',
   'templates',
@@ -14,7 +13,7 @@ export const SOON_AREAS = [
 ] as const;
 export type SoonArea = (typeof SOON_AREAS)[number];
 
-export type NavKey = 'overview' | 'customers' | 'catalog' | 'import' | 'settings' | SoonArea;
+export type NavKey = 'overview' | 'customers' | 'catalog' | 'import' | 'segments' | 'rfm' | 'settings' | SoonArea;
 
 export interface NavItem {
   key: NavKey;
@@ -43,11 +42,14 @@ export const NAV: readonly NavSection[] = [
   },
   {
     section: 'engage',
-    items: [soon('segments', 'segments'), soon('journeys', 'journeys'), soon('broadcasts', 'broadcasts'), soon('templates', 'templates')],
+    items: [{ key: 'segments', path: '/segments', icon: 'segments' }, soon('journeys', 'journeys'), soon('broadcasts', 'broadcasts'), soon('templates', 'templates')],
   },
   {
     section: 'intelligence',
+    // RFM is a model of customer value like predictions and insights; its scores land on each
+    // profile as computed traits that segments then select on.
     items: [
+      { key: 'rfm', path: '/rfm', icon: 'coin' },
       soon('recommendations', 'recommendations'),
       soon('predictions', 'predictions'),
       soon('insights', 'insights'),

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import type { ProfileDetail } from '../../../src/profiles/profile.schema';
 import { Avatar, CopyButton } from '../components/Controls';
 import { Icon } from '../components/Icon';
+import { ComputedTraitsCard, ProfileSegmentsCard } from '../components/segments/ProfileCards';
 import { ErrorState, LoadingState } from '../components/States';
 import { Timeline } from '../components/Timeline';
 import { useFormat } from '../format';
@@ -145,6 +146,8 @@ function Profile({ profile }: { profile: ProfileDetail }) {
           <Timeline profileId={profile.id} initial={profile.events} total={profile.eventCount} api={api} now={now} />
         </section>
         <div className="profile-side">
+          <ComputedTraitsCard traits={profile.computedTraits} />
+          <ProfileSegmentsCard profileId={profile.id} />
           <Traits traits={profile.traits} />
           <Identities profile={profile} />
           <Merges profile={profile} />

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createTestNudge, type TestNudge } from '../testing/nudge.testing.js';
+import { seedDemoWorkspace } from './demo.service.js';
+import { DEMO_SEGMENTS } from './demo.segments.js';
+
+let t: TestNudge;
+let workspaceId = '';
+
+before(async () => {
+  t = await createTestNudge('sqlite');
+  const demo = await seedDemoWorkspace(t.nudge, { customers: 400, products: 60, months: 12, seed: 'segments-test' });
+  workspaceId = demo.workspaceId;
+  await t.nudge.queue.drain();
+});
+after(async () => t.cleanup());
+
+test('the demo workspace comes with example segments of every kind, computed and populated', async () => {
+  const segments = await t.nudge.segments.service.list(workspaceId);
+  assert.equal(segments.length, DEMO_SEGMENTS.length);
+  for (const s of segments) {
+    assert.equal(s.compute.state, 'ready', s.name);
+    assert.equal(s.compute.membershipVersion, 1, s.name);
+  }
+  const count = (prefix: string) => segments.find((s) => s.name.startsWith(prefix))?.memberCount ?? -1;
+  // Shapes a newcomer would expect from a shop: recent buyers, champions and browsers who did not buy all exist.
+  assert.ok(count('Ordered in the last 30 days') > 0);
+  assert.ok(count('Champions') > 0);
+  assert.ok(count('Viewed, no purchase') > 0);
+  assert.ok(count('Big spenders') > 0);
+  const rfm = segments.find((s) => s.name.startsWith('Champions'));
+  const members = await t.nudge.segments.service.members(workspaceId, rfm?.id ?? '', { limit: 5, offset: 0 });
+  assert.equal(members.total, count('Champions'));
+});

@@ -1,0 +1,230 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { readJson, type DialectHelpers } from '../db/dialect.js';
+import { withTransaction } from '../db/transaction.js';
+import type { Clock } from '../platform/clock.js';
+import { assertUnreachable } from '../platform/errors.js';
+import { compileSegment, segmentDependencies, type CompileContext, type SegmentDependencies } from './segment.compiler.js';
+import { applyMembershipDiff, countMembers, listSegments, memberIds, recordSize, updateSegment, type SegmentRow } from './segment.repository.js';
+import { SegmentDefinition, type SegmentNode, type SegmentTransition } from './segment.schema.js';
+
+/** What changed for some profiles: new events (by name), trait writes, computed-trait writes. */
+export interface ProfileChange {
+  workspaceId: string;
+  profileIds: readonly string[];
+  eventNames: readonly string[];
+  traitsChanged: boolean;
+  computedKeys: readonly string[];
+}
+
+/** The lookups a compile needs that live in other modules (computed-trait catalog, subscription groups). */
+export interface CompileLookups {
+  computedTraits(workspaceId: string): Promise<ReadonlyMap<string, { valueType: 'string' | 'number' | 'boolean' | 'date' }>>;
+  subscriptionGroups(workspaceId: string): Promise<ReadonlyMap<string, { type: 'opt_in' | 'opt_out' }>>;
+}
+
+export interface LoadedSegment {
+  row: SegmentRow;
+  definition: SegmentDefinition;
+  deps: SegmentDependencies;
+}
+
+export interface SegmentEngine {
+  /** Evaluate a segment over every profile and apply the difference (recompute job, time sweep). */
+  evaluateFull(workspaceId: string, segmentId: string, progress?: (fraction: number, note: string) => Promise<void>): Promise<number>;
+  /** Re-check changed profiles against every segment the change can affect, referenced segments first. */
+  evaluateProfiles(change: ProfileChange): Promise<number>;
+  /** The workspace's active segments with parsed definitions (cached by id and version). */
+  load(workspaceId: string): Promise<LoadedSegment[]>;
+  onTransition(listener: (transitions: readonly SegmentTransition[]) => void): void;
+}
+
+/** Profiles re-checked per query in incremental evaluation. */
+const ID_CHUNK = 500;
+
+export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: DialectHelpers; clock: Clock; lookups: CompileLookups }): SegmentEngine {
+  const { db, dialect, clock, lookups } = deps;
+  const listeners: ((t: readonly SegmentTransition[]) => void)[] = [];
+  const parsed = new Map<string, { key: string; loaded: LoadedSegment }>();
+
+  function parse(row: SegmentRow): LoadedSegment {
+    const key = `${row.version}:${row.updated_at}`;
+    const hit = parsed.get(`${row.workspace_id}/${row.id}`);
+    if (hit && hit.key === key) return { ...hit.loaded, row };
+    // Stored definitions were validated on save; parse again because JSON columns are outside data (STYLE §7).
+    const definition = SegmentDefinition.parse(readJson(row.definition, {}));
+    const loaded = { row, definition, deps: segmentDependencies(definition) };
+    parsed.set(`${row.workspace_id}/${row.id}`, { key, loaded });
+    return loaded;
+  }
+
+  async function load(workspaceId: string): Promise<LoadedSegment[]> {
+    return (await listSegments(db, workspaceId)).map(parse);
+  }
+
+  async function context(workspaceId: string, now: number): Promise<CompileContext> {
+    const [computedTraits, subscriptionGroups] = await Promise.all([lookups.computedTraits(workspaceId), lookups.subscriptionGroups(workspaceId)]);
+    return { workspaceId, now, dialect, computedTraits, subscriptionGroups };
+  }
+
+  function emit(transitions: SegmentTransition[]): void {
+    if (transitions.length === 0) return;
+    for (const l of listeners) {
+      try {
+        l(transitions);
+      } catch {
+        // A listener's failure must not undo a committed membership change.
+      }
+    }
+  }
+
+  /**
+   * Evaluate and apply in one transaction (serialised per segment on PostgreSQL by a key lock),
+   * so a concurrent live update and a full recompute never interleave their diffs.
+   */
+  async function apply(seg: LoadedSegment, profileIds: readonly string[] | undefined, progress?: (fraction: number, note: string) => Promise<void>): Promise<SegmentTransition[]> {
+    const ws = seg.row.workspace_id;
+    const now = clock.now();
+    const ctx = await context(ws, now);
+    const result = await withTransaction(db, async (trx) => {
+      await dialect.lockKeys(trx, [`${ws}\u0000segment\u0000${seg.row.id}`]);
+      const current = await trx.selectFrom('segments').select(['version', 'status']).where('workspace_id', '=', ws).where('id', '=', seg.row.id).executeTakeFirst();
+      if (!current || current.status !== 'active' || current.version !== seg.row.version) return null; // edited meanwhile: the newer job decides
+      // No progress writes in here: on SQLite they would wait for this transaction's own connection.
+      const fresh = await matchingIn(trx, seg, ctx, profileIds);
+      const old = await memberIds(trx, ws, seg.row.id, profileIds);
+      const entered = [...fresh].filter((id) => !old.has(id));
+      const exited = [...old].filter((id) => !fresh.has(id));
+      await applyMembershipDiff(trx, ws, seg.row.id, { entered, exited }, now);
+      const size = profileIds ? await countMembers(trx, ws, seg.row.id) : fresh.size;
+      await updateSegment(trx, ws, seg.row.id, {
+        member_count: size,
+        last_evaluated_at: now,
+        ...(profileIds ? {} : { membership_version: seg.row.version, compute_state: 'ready', compute_progress: 1, compute_error: null }),
+      });
+      if (entered.length || exited.length || !profileIds) await recordSize(trx, ws, seg.row.id, now, size);
+      return [
+        ...entered.map((profileId) => ({ workspaceId: ws, segmentId: seg.row.id, profileId, kind: 'entered' as const, at: now })),
+        ...exited.map((profileId) => ({ workspaceId: ws, segmentId: seg.row.id, profileId, kind: 'exited' as const, at: now })),
+      ];
+    });
+    if (progress) await progress(1, 'applied');
+    return result ?? [];
+  }
+
+  /** Ids of unmerged profiles matching the segment (optionally only among `profileIds`), read inside the transaction. */
+  async function matchingIn(trx: Kysely<Database>, seg: LoadedSegment, ctx: CompileContext, profileIds?: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    // Each chunk compiles with its own ids, which the compiler pushes into every sub-query.
+    const run = async (ids?: readonly string[]) => {
+      const where = compileSegment(seg.definition, ids ? { ...ctx, profileIds: ids } : ctx);
+      const q = trx.selectFrom('profiles as p').select('p.id').where('p.workspace_id', '=', ctx.workspaceId).where('p.merged_into', 'is', null).where(where);
+      for (const r of await q.execute()) out.add(r.id);
+    };
+    if (!profileIds) await run();
+    else for (let i = 0; i < profileIds.length; i += ID_CHUNK) await run(profileIds.slice(i, i + ID_CHUNK));
+    return out;
+  }
+
+  /** Segments in dependency order: a segment after every segment it refers to. */
+  function ordered(segments: LoadedSegment[]): LoadedSegment[] {
+    const byId = new Map(segments.map((s) => [s.row.id, s]));
+    const out: LoadedSegment[] = [];
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (s: LoadedSegment) => {
+      if (state.get(s.row.id)) return; // cycles are refused on save; 'visiting' here would be a race with an edit
+      state.set(s.row.id, 'visiting');
+      for (const ref of s.deps.segmentIds) {
+        const r = byId.get(ref);
+        if (r) visit(r);
+      }
+      state.set(s.row.id, 'done');
+      out.push(s);
+    };
+    segments.forEach(visit);
+    return out;
+  }
+
+  function affected(seg: LoadedSegment, change: ProfileChange, changedSegments: Set<string>): boolean {
+    const d = seg.deps;
+    if (change.eventNames.some((n) => d.eventNames.has(n))) return true;
+    if (change.traitsChanged && d.traitKeys.size > 0) return true;
+    if (change.computedKeys.some((k) => d.computedKeys.has(k))) return true;
+    for (const s of d.segmentIds) if (changedSegments.has(s)) return true;
+    return matchesEmptyProfile(seg.definition.root);
+  }
+
+  return {
+    load,
+    onTransition(listener) {
+      listeners.push(listener);
+    },
+
+    async evaluateFull(workspaceId, segmentId, progress) {
+      const seg = (await load(workspaceId)).find((s) => s.row.id === segmentId);
+      if (!seg) return 0;
+      if (progress) await progress(0.05, 'evaluating');
+      const transitions = await apply(seg, undefined, progress);
+      emit(transitions);
+      return transitions.length;
+    },
+
+    async evaluateProfiles(change) {
+      if (change.profileIds.length === 0) return 0;
+      const segments = ordered(await load(change.workspaceId));
+      const changedSegments = new Set<string>();
+      let total = 0;
+      for (const seg of segments) {
+        if (!affected(seg, change, changedSegments)) continue;
+        const transitions = await apply(seg, change.profileIds);
+        if (transitions.length) changedSegments.add(seg.row.id);
+        total += transitions.length;
+        emit(transitions);
+      }
+      return total;
+    },
+  };
+}
+
+const ZERO_HOLDS: Record<string, (n: number) => boolean> = {
+  '=': (n) => 0 === n,
+  '!=': (n) => 0 !== n,
+  '>': (n) => 0 > n,
+  '>=': (n) => 0 >= n,
+  '<': (n) => 0 < n,
+  '<=': (n) => 0 <= n,
+};
+
+/**
+ * Whether a rule can hold for a profile with no traits, events or computed traits ("never
+ * ordered", "plan is not gold", a hold-out bucket). A profile seen for the first time may enter
+ * such a segment through any event, so these segments are re-checked for every changed profile.
+ * Errs towards true: a wrong true costs one indexed query, a wrong false a missed entry.
+ */
+export function matchesEmptyProfile(node: SegmentNode): boolean {
+  switch (node.kind) {
+    case 'and':
+      return node.conditions.every(matchesEmptyProfile);
+    case 'or':
+      return node.conditions.some(matchesEmptyProfile);
+    case 'not':
+      return true;
+    case 'trait':
+    case 'computed':
+      return node.op === 'not_equals' || node.op === 'not_in' || node.op === 'not_contains' || node.op === 'not_exists';
+    case 'event':
+      if (!node.performed) return true;
+      if (node.aggregate) return false;
+      return node.count ? (ZERO_HOLDS[node.count.op]?.(node.count.value) ?? true) : false;
+    case 'sequence':
+      return false;
+    case 'segment':
+      return !node.inSegment;
+    case 'subscription':
+      return node.status === 'subscribed';
+    case 'bucket':
+      return true;
+    default:
+      return assertUnreachable(node);
+  }
+}
