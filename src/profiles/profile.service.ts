@@ -1,4 +1,4 @@
-import type { Kysely, RawBuilder, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type { Database, ProfileTable } from '../db/database.js';
 import { readJson, type DialectHelpers } from '../db/dialect.js';
 import type { EventStore } from '../events/event.store.js';
@@ -18,6 +18,8 @@ export interface ProfileService {
    * those lists page and search exactly like the customer list.
    */
   list(workspaceId: string, query: ProfileListQuery, restrict?: RawBuilder<boolean>): Promise<ProfileList>;
+  /** Up to `n` unmerged profile ids drawn at random (for estimates over large workspaces). */
+  randomIds(workspaceId: string, n: number): Promise<string[]>;
   /** Count the unmerged profiles matching `restrict` (all of them without it). */
   countWhere(workspaceId: string, restrict?: RawBuilder<boolean>): Promise<number>;
   /** One profile by profile id, userId, anonymousId or email (a merged profile leads to its survivor). */
@@ -175,6 +177,18 @@ export function createProfileService(deps: {
 
     existingOrderIds(trx, workspaceId, orderIds) {
       return existingOrderIds(trx, workspaceId, orderIds);
+    },
+
+    async randomIds(workspaceId, n) {
+      const rows = await db
+        .selectFrom('profiles')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('merged_into', 'is', null)
+        .orderBy(sql`random()`)
+        .limit(n)
+        .execute();
+      return rows.map((r) => r.id);
     },
 
     async countWhere(workspaceId, restrict) {

@@ -98,25 +98,31 @@ export async function dueQueues(db: Kysely<Database>, queues: readonly string[],
  * fencing token every later write of this run checks.
  */
 export async function claimJobs(db: Kysely<Database>, dialect: DialectHelpers, queue: string, limit: number, now: number, lockMs: number): Promise<JobRow[]> {
-  const candidates = db
-    .selectFrom('jobs')
-    .select('id')
-    .where('queue', '=', queue)
-    .where(claimable(now))
-    .orderBy('run_at')
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit)
-    .$if(dialect.supportsRowLocks, (qb) => qb.forUpdate().skipLocked());
-  const rows = await db
-    .updateTable('jobs')
-    .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), locked_until: now + lockMs, progress: 0, progress_note: null, updated_at: now }))
-    .where('id', 'in', candidates)
-    .where(claimable(now))
-    .returningAll()
-    .execute();
-  // RETURNING has no order of its own.
-  return rows.sort((a, b) => Number(a.run_at) - Number(b.run_at) || Number(a.created_at) - Number(b.created_at) || (a.id < b.id ? -1 : 1));
+  // Two statements in one transaction, not `update … where id in (select … limit n for update skip
+  // locked)`: PostgreSQL may re-run such a sub-select during the update and claim more than `limit`.
+  return withTransaction(db, async (trx) => {
+    const candidates = await trx
+      .selectFrom('jobs')
+      .select('id')
+      .where('queue', '=', queue)
+      .where(claimable(now))
+      .orderBy('run_at')
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .$if(dialect.supportsRowLocks, (qb) => qb.forUpdate().skipLocked())
+      .execute();
+    if (candidates.length === 0) return [];
+    const rows = await trx
+      .updateTable('jobs')
+      .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), locked_until: now + lockMs, progress: 0, progress_note: null, updated_at: now }))
+      .where('id', 'in', candidates.map((c) => c.id))
+      .where(claimable(now))
+      .returningAll()
+      .execute();
+    // RETURNING has no order of its own.
+    return rows.sort((a, b) => Number(a.run_at) - Number(b.run_at) || Number(a.created_at) - Number(b.created_at) || (a.id < b.id ? -1 : 1));
+  });
 }
 
 type Fence = { id: string; attempt: number };

@@ -34,6 +34,8 @@ export interface SegmentEngine {
   evaluateFull(workspaceId: string, segmentId: string, progress?: (fraction: number, note: string) => Promise<void>): Promise<number>;
   /** Re-check changed profiles against every segment the change can affect, referenced segments first. */
   evaluateProfiles(change: ProfileChange): Promise<number>;
+  /** Which of `profileIds` a (draft) definition matches now: the preview's estimate over a sample. */
+  matchAmong(workspaceId: string, definition: SegmentDefinition, profileIds: readonly string[]): Promise<Set<string>>;
   /** The workspace's active segments with parsed definitions (cached by id and version). */
   load(workspaceId: string): Promise<LoadedSegment[]>;
   onTransition(listener: (transitions: readonly SegmentTransition[]) => void): void;
@@ -78,47 +80,71 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
     }
   }
 
+  /** One evaluation of a segment at a time in this process: reads happen outside the write transaction. */
+  const running = new Map<string, Promise<unknown>>();
+  function exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = running.get(key) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    running.set(key, settled);
+    void settled.then(() => {
+      if (running.get(key) === settled) running.delete(key);
+    });
+    return next;
+  }
+
   /**
-   * Evaluate and apply in one transaction (serialised per segment on PostgreSQL by a key lock),
-   * so a concurrent live update and a full recompute never interleave their diffs.
+   * Evaluate, then apply the difference in a short write transaction. The evaluation is a plain
+   * read: on SQLite a write transaction around it would hold the only write lock for up to a second
+   * and stall ingestion. Evaluations of one segment are serialised in this process, and the apply is
+   * serialised across processes by a key lock; a stale read can only lag behind events that arrived
+   * meanwhile, and those events queue their own re-check.
    */
   async function apply(seg: LoadedSegment, profileIds: readonly string[] | undefined, progress?: (fraction: number, note: string) => Promise<void>): Promise<SegmentTransition[]> {
     const ws = seg.row.workspace_id;
-    const now = clock.now();
-    const ctx = await context(ws, now);
-    const result = await withTransaction(db, async (trx) => {
-      await dialect.lockKeys(trx, [`${ws}\u0000segment\u0000${seg.row.id}`]);
-      const current = await trx.selectFrom('segments').select(['version', 'status']).where('workspace_id', '=', ws).where('id', '=', seg.row.id).executeTakeFirst();
-      if (!current || current.status !== 'active' || current.version !== seg.row.version) return null; // edited meanwhile: the newer job decides
-      // No progress writes in here: on SQLite they would wait for this transaction's own connection.
-      const fresh = await matchingIn(trx, seg, ctx, profileIds);
-      const old = await memberIds(trx, ws, seg.row.id, profileIds);
-      const entered = [...fresh].filter((id) => !old.has(id));
-      const exited = [...old].filter((id) => !fresh.has(id));
-      await applyMembershipDiff(trx, ws, seg.row.id, { entered, exited }, now);
-      const size = profileIds ? await countMembers(trx, ws, seg.row.id) : fresh.size;
-      await updateSegment(trx, ws, seg.row.id, {
-        member_count: size,
-        last_evaluated_at: now,
-        ...(profileIds ? {} : { membership_version: seg.row.version, compute_state: 'ready', compute_progress: 1, compute_error: null }),
+    return exclusive(`${ws}/${seg.row.id}`, async () => {
+      const now = clock.now();
+      const ctx = await context(ws, now);
+      const fresh = await matching(seg, ctx, profileIds);
+      if (progress) await progress(0.7, 'evaluated');
+      const result = await withTransaction(db, async (trx) => {
+        await dialect.lockKeys(trx, [`${ws}\u0000segment\u0000${seg.row.id}`]);
+        const current = await trx.selectFrom('segments').select(['version', 'status']).where('workspace_id', '=', ws).where('id', '=', seg.row.id).executeTakeFirst();
+        if (!current || current.status !== 'active' || current.version !== seg.row.version) return null; // edited meanwhile: the newer job decides
+        // No progress writes in here: on SQLite they would wait for this transaction's own connection.
+        const old = await memberIds(trx, ws, seg.row.id, profileIds);
+        const entered = [...fresh].filter((id) => !old.has(id));
+        const exited = [...old].filter((id) => !fresh.has(id));
+        await applyMembershipDiff(trx, ws, seg.row.id, { entered, exited }, now);
+        const size = profileIds ? await countMembers(trx, ws, seg.row.id) : fresh.size;
+        await updateSegment(trx, ws, seg.row.id, {
+          member_count: size,
+          last_evaluated_at: now,
+          ...(profileIds ? {} : { membership_version: seg.row.version, compute_state: 'ready', compute_progress: 1, compute_error: null }),
+        });
+        if (entered.length || exited.length || !profileIds) await recordSize(trx, ws, seg.row.id, now, size);
+        return [
+          ...entered.map((profileId) => ({ workspaceId: ws, segmentId: seg.row.id, profileId, kind: 'entered' as const, at: now })),
+          ...exited.map((profileId) => ({ workspaceId: ws, segmentId: seg.row.id, profileId, kind: 'exited' as const, at: now })),
+        ];
       });
-      if (entered.length || exited.length || !profileIds) await recordSize(trx, ws, seg.row.id, now, size);
-      return [
-        ...entered.map((profileId) => ({ workspaceId: ws, segmentId: seg.row.id, profileId, kind: 'entered' as const, at: now })),
-        ...exited.map((profileId) => ({ workspaceId: ws, segmentId: seg.row.id, profileId, kind: 'exited' as const, at: now })),
-      ];
+      if (progress) await progress(1, 'applied');
+      return result ?? [];
     });
-    if (progress) await progress(1, 'applied');
-    return result ?? [];
   }
 
-  /** Ids of unmerged profiles matching the segment (optionally only among `profileIds`), read inside the transaction. */
-  async function matchingIn(trx: Kysely<Database>, seg: LoadedSegment, ctx: CompileContext, profileIds?: readonly string[]): Promise<Set<string>> {
+  /** Ids of unmerged profiles matching the segment, optionally only among `profileIds`. */
+  async function matching(seg: Pick<LoadedSegment, 'definition'>, ctx: CompileContext, profileIds?: readonly string[]): Promise<Set<string>> {
     const out = new Set<string>();
-    // Each chunk compiles with its own ids, which the compiler pushes into every sub-query.
+    // Each chunk compiles with its own ids, which the compiler pushes into every sub-query; the
+    // plain `p.id in (…)` lets PostgreSQL find those profiles by primary key.
     const run = async (ids?: readonly string[]) => {
       const where = compileSegment(seg.definition, ids ? { ...ctx, profileIds: ids } : ctx);
-      const q = trx.selectFrom('profiles as p').select('p.id').where('p.workspace_id', '=', ctx.workspaceId).where('p.merged_into', 'is', null).where(where);
+      let q = db.selectFrom('profiles as p').select('p.id').where('p.workspace_id', '=', ctx.workspaceId).where('p.merged_into', 'is', null).where(where);
+      if (ids) q = q.where('p.id', 'in', ids);
       for (const r of await q.execute()) out.add(r.id);
     };
     if (!profileIds) await run();
@@ -156,6 +182,11 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
 
   return {
     load,
+    async matchAmong(workspaceId, definition, profileIds) {
+      if (profileIds.length === 0) return new Set();
+      const ctx = await context(workspaceId, clock.now());
+      return matching({ definition }, ctx, profileIds);
+    },
     onTransition(listener) {
       listeners.push(listener);
     },

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { DialectHelpers } from '../db/dialect.js';
 import { readJson } from '../db/dialect.js';
@@ -70,6 +70,11 @@ export interface SegmentService {
 }
 
 const TRAIT_SAMPLE = 2000;
+/** Workspaces up to this size get an exact preview count; larger ones an estimate from a random sample. */
+const EXACT_PREVIEW_UP_TO = 20_000;
+const PREVIEW_SAMPLE = 4_000;
+/** Trait types and the preview sample are re-read after this long. */
+const CACHE_MS = 60_000;
 
 /** Validate a definition from a request body: error paths are given from the body (`definition.root…`). */
 function parseBodyDefinition(raw: unknown, lookups: ValidationLookups): SegmentDefinition {
@@ -130,12 +135,25 @@ export function createSegmentService(deps: {
     return page.items.map((p) => p.traits);
   }
 
+  // The rule builder asks for a preview at every pause in typing: what it needs besides the
+  // query itself is read at most once a minute per workspace.
+  const cached = new Map<string, { at: number; value: unknown }>();
+  async function memo<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const hit = cached.get(key);
+    const now = clock.now();
+    // Same value as stored under this key by the line below.
+    if (hit && now - hit.at >= 0 && now - hit.at < CACHE_MS) return hit.value as T;
+    const value = await read();
+    cached.set(key, { at: now, value });
+    return value;
+  }
+
   async function validationLookups(workspaceId: string, selfId?: string): Promise<ValidationLookups> {
     const [computed, groups, segments, samples] = await Promise.all([
       deps.lookups.computedTraits(workspaceId),
       deps.lookups.subscriptionGroups(workspaceId),
       engine.load(workspaceId),
-      traitSamples(workspaceId),
+      memo(`traits:${workspaceId}`, () => traitSamples(workspaceId)),
     ]);
     return {
       computedTraits: computed,
@@ -230,14 +248,23 @@ export function createSegmentService(deps: {
     async preview(workspaceId, raw, sample) {
       const t0 = performance.now();
       const definition = parseBodyDefinition(raw, await validationLookups(workspaceId));
-      const [computedTraits, subscriptionGroups] = await Promise.all([deps.lookups.computedTraits(workspaceId), deps.lookups.subscriptionGroups(workspaceId)]);
-      const where = compileSegment(definition, { workspaceId, now: clock.now(), dialect, computedTraits, subscriptionGroups });
-      const [count, population, page] = await Promise.all([
-        profiles.countWhere(workspaceId, where),
-        profiles.countWhere(workspaceId),
-        sample > 0 ? profiles.list(workspaceId, { sort: 'lastSeen', limit: sample, offset: 0 }, where) : Promise.resolve({ items: [], total: 0 }),
-      ]);
-      return { count, population, sample: page.items, exact: true, margin: null, tookMs: Math.round((performance.now() - t0) * 10) / 10 };
+      const population = await memo(`population:${workspaceId}`, () => profiles.countWhere(workspaceId));
+      const took = () => Math.round((performance.now() - t0) * 10) / 10;
+      if (population <= EXACT_PREVIEW_UP_TO) {
+        const [computedTraits, subscriptionGroups] = await Promise.all([deps.lookups.computedTraits(workspaceId), deps.lookups.subscriptionGroups(workspaceId)]);
+        const where = compileSegment(definition, { workspaceId, now: clock.now(), dialect, computedTraits, subscriptionGroups });
+        const page = await profiles.list(workspaceId, { sort: 'lastSeen', limit: Math.max(1, sample), offset: 0 }, where);
+        return { count: page.total, population, sample: page.items.slice(0, sample), exact: true, margin: null, tookMs: took() };
+      }
+      // Large workspace: evaluate a random sample of profiles through the per-profile indexes and
+      // scale up; the margin is the 95% normal-approximation bound of that estimate.
+      const ids = await memo(`sample:${workspaceId}`, () => profiles.randomIds(workspaceId, PREVIEW_SAMPLE));
+      const hits = await engine.matchAmong(workspaceId, definition, ids);
+      const share = hits.size / ids.length;
+      const margin = Math.round(1.96 * Math.sqrt((share * (1 - share)) / ids.length) * population);
+      const shown = [...hits].slice(0, sample);
+      const page = shown.length ? await profiles.list(workspaceId, { sort: 'lastSeen', limit: sample, offset: 0 }, sql<boolean>`p.id in (${sql.join(shown)})`) : { items: [] };
+      return { count: Math.round(share * population), population, sample: page.items, exact: false, margin, tookMs: took() };
     },
 
     async members(workspaceId, id, query) {
