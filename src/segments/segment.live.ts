@@ -9,11 +9,14 @@ import type { RecomputeScheduler } from './segment.service.js';
 export const QUEUE_PROFILES = 'segments.profiles';
 export const QUEUE_RECOMPUTE = 'segments.recompute';
 export const QUEUE_SWEEP = 'segments.sweep';
+export const QUEUE_TIME = 'segments.time';
 
 /** Changes gathered for this long go out as one job: under load, one evaluation covers many events. */
 const GATHER_MS = 40;
 /** A gathered change is sent at once when it reaches this many profiles. */
 const MAX_GATHER = 2000;
+/** While an evaluation of this process's is running, gather at most this long before sending anyway. */
+const MAX_WAIT_MS = 400;
 
 export interface LiveSegmentsOptions {
   /** How often time-window segments are re-evaluated as time passes. */
@@ -44,7 +47,21 @@ export function createLiveSegments(deps: { db: Kysely<Database>; queue: JobQueue
   let timer: NodeJS.Timeout | null = null;
   const sending = new Set<Promise<unknown>>();
 
-  queue.register<ProfileChange>(QUEUE_PROFILES, async (change) => engine.evaluateProfiles(change), { concurrency: 1, maxAttempts: 5 });
+  // Jobs this process sent that a handler in this process has not finished: while one runs, changes
+  // keep gathering (up to MAX_WAIT_MS), so a busy evaluator gets fewer, larger jobs instead of a backlog.
+  let inFlight = 0;
+  let lastSent = 0;
+  queue.register<ProfileChange>(
+    QUEUE_PROFILES,
+    async (change) => {
+      try {
+        return await engine.evaluateProfiles(change);
+      } finally {
+        inFlight = Math.max(0, inFlight - 1);
+      }
+    },
+    { concurrency: 1, maxAttempts: 5 },
+  );
 
   queue.register<{ workspaceId: string; segmentId: string; version: number }>(
     QUEUE_RECOMPUTE,
@@ -70,12 +87,14 @@ export function createLiveSegments(deps: { db: Kysely<Database>; queue: JobQueue
         if (seg.membership_version !== seg.version && seg.compute_state !== 'failed') {
           await queue.enqueue(QUEUE_RECOMPUTE, { workspaceId: ws, segmentId: seg.id, version: seg.version }, { workspaceId: ws, dedupeKey: `${ws}:${seg.id}:${seg.version}` });
         } else if (seg.time_dependent === 1) {
-          await engine.evaluateFull(ws, seg.id);
+          // One job per segment, so live updates run between them rather than after the whole sweep.
+          await queue.enqueue(QUEUE_TIME, { workspaceId: ws, segmentId: seg.id }, { workspaceId: ws, dedupeKey: `${ws}:${seg.id}:time` });
         }
       }
     }
   }
   queue.register(QUEUE_SWEEP, async () => sweep(), { concurrency: 1, maxAttempts: 1 });
+  queue.register<{ workspaceId: string; segmentId: string }>(QUEUE_TIME, async (job) => engine.evaluateFull(job.workspaceId, job.segmentId), { concurrency: 1, maxAttempts: 3 });
   queue.every(QUEUE_SWEEP, options.sweepEveryMs, {}, { dedupeKey: 'sweep', firstDelayMs: Math.min(5_000, options.sweepEveryMs) });
 
   // Workspaces without segments skip the job entirely; the answer is cached briefly so busy ingest reads it rarely.
@@ -102,9 +121,17 @@ export function createLiveSegments(deps: { db: Kysely<Database>; queue: JobQueue
       computedKeys: [...g.computedKeys],
     }));
     gathered.clear();
+    inFlight += jobs.length;
+    lastSent = Date.now();
     const p = Promise.all(
       jobs.map(async (change) => {
-        if (await anySegments(change.workspaceId)) await queue.enqueue(QUEUE_PROFILES, change, { workspaceId: change.workspaceId });
+        try {
+          if (await anySegments(change.workspaceId)) await queue.enqueue(QUEUE_PROFILES, change, { workspaceId: change.workspaceId });
+          else inFlight = Math.max(0, inFlight - 1);
+        } catch (err) {
+          inFlight = Math.max(0, inFlight - 1);
+          throw err;
+        }
       }),
     ).then(
       () => undefined,
@@ -124,7 +151,13 @@ export function createLiveSegments(deps: { db: Kysely<Database>; queue: JobQueue
     for (const k of change.computedKeys) g.computedKeys.add(k);
     g.traitsChanged ||= change.traitsChanged;
     if (g.profileIds.size >= MAX_GATHER) void send();
-    else if (!timer) timer = setTimeout(() => void send(), GATHER_MS);
+    else if (!timer) timer = setTimeout(trySend, GATHER_MS);
+  }
+
+  function trySend(): void {
+    timer = null;
+    if (inFlight > 0 && Date.now() - lastSent < MAX_WAIT_MS) timer = setTimeout(trySend, GATHER_MS);
+    else void send();
   }
 
   return {
