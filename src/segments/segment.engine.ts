@@ -97,16 +97,26 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
   }
 
   /**
+   * When each profile was last applied by a live (incremental) evaluation, per segment, as a
+   * sequence number: a full evaluation that read before that leaves the profile alone, because the
+   * live result is fresher. So live updates never wait behind a full evaluation of the same segment.
+   */
+  let sequence = 0;
+  const liveApplied = new Map<string, Map<string, number>>();
+
+  /**
    * Evaluate, then apply the difference in a short write transaction. The evaluation is a plain
    * read: on SQLite a write transaction around it would hold the only write lock for up to a second
-   * and stall ingestion. Evaluations of one segment are serialised in this process, and the apply is
-   * serialised across processes by a key lock; a stale read can only lag behind events that arrived
-   * meanwhile, and those events queue their own re-check.
+   * and stall ingestion. Full evaluations of one segment are serialised in this process, and so are
+   * live ones; the apply is serialised across processes by a key lock. A stale read can only lag
+   * behind events that arrived meanwhile, and those events queue their own re-check.
    */
   async function apply(seg: LoadedSegment, profileIds: readonly string[] | undefined, progress?: (fraction: number, note: string) => Promise<void>): Promise<SegmentTransition[]> {
     const ws = seg.row.workspace_id;
-    return exclusive(`${ws}/${seg.row.id}`, async () => {
+    const key = `${ws}/${seg.row.id}`;
+    return exclusive(`${key}/${profileIds ? 'live' : 'full'}`, async () => {
       const now = clock.now();
+      const readAt = ++sequence;
       const ctx = await context(ws, now);
       const fresh = await matching(seg, ctx, profileIds);
       if (progress) await progress(0.7, 'evaluated');
@@ -116,21 +126,35 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
         if (!current || current.status !== 'active' || current.version !== seg.row.version) return null; // edited meanwhile: the newer job decides
         // No progress writes in here: on SQLite they would wait for this transaction's own connection.
         const old = await memberIds(trx, ws, seg.row.id, profileIds);
-        const entered = [...fresh].filter((id) => !old.has(id));
-        const exited = [...old].filter((id) => !fresh.has(id));
+        const live = profileIds ? undefined : liveApplied.get(key);
+        const settledByLive = (id: string) => (live?.get(id) ?? 0) > readAt;
+        const entered = [...fresh].filter((id) => !old.has(id) && !settledByLive(id));
+        const exited = [...old].filter((id) => !fresh.has(id) && !settledByLive(id));
         await applyMembershipDiff(trx, ws, seg.row.id, { entered, exited }, now);
-        const size = profileIds ? await countMembers(trx, ws, seg.row.id) : fresh.size;
+        const size = await countMembers(trx, ws, seg.row.id);
         await updateSegment(trx, ws, seg.row.id, {
           member_count: size,
           last_evaluated_at: now,
           ...(profileIds ? {} : { membership_version: seg.row.version, compute_state: 'ready', compute_progress: 1, compute_error: null }),
         });
         if (entered.length || exited.length || !profileIds) await recordSize(trx, ws, seg.row.id, now, size);
+        // Marked inside the transaction, so a full evaluation applying right after this commit sees it.
+        if (profileIds) {
+          let marks = liveApplied.get(key);
+          if (!marks) liveApplied.set(key, (marks = new Map()));
+          const at = ++sequence;
+          for (const id of profileIds) marks.set(id, at);
+        }
         return [
           ...entered.map((profileId) => ({ workspaceId: ws, segmentId: seg.row.id, profileId, kind: 'entered' as const, at: now })),
           ...exited.map((profileId) => ({ workspaceId: ws, segmentId: seg.row.id, profileId, kind: 'exited' as const, at: now })),
         ];
       });
+      if (!profileIds) {
+        // Everything applied live before this read is part of this evaluation's answer.
+        const marks = liveApplied.get(key);
+        if (marks) for (const [id, at] of marks) if (at <= readAt) marks.delete(id);
+      }
       if (progress) await progress(1, 'applied');
       return result ?? [];
     });
