@@ -103,6 +103,12 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
    */
   let sequence = 0;
   const liveApplied = new Map<string, Map<string, number>>();
+  function markLive(key: string, profileIds: readonly string[]): void {
+    let marks = liveApplied.get(key);
+    if (!marks) liveApplied.set(key, (marks = new Map()));
+    const at = ++sequence;
+    for (const id of profileIds) marks.set(id, at);
+  }
 
   /**
    * Evaluate, then apply the difference in a short write transaction. The evaluation is a plain
@@ -120,6 +126,14 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
       const ctx = await context(ws, now);
       const fresh = await matching(seg, ctx, profileIds);
       if (progress) await progress(0.7, 'evaluated');
+      if (profileIds) {
+        // Most live checks change nothing: then there is nothing to write and no lock to take.
+        const before = await memberIds(db, ws, seg.row.id, profileIds);
+        if (before.size === fresh.size && [...fresh].every((id) => before.has(id))) {
+          markLive(key, profileIds);
+          return [];
+        }
+      }
       const result = await withTransaction(db, async (trx) => {
         await dialect.lockKeys(trx, [`${ws}\u0000segment\u0000${seg.row.id}`]);
         const current = await trx.selectFrom('segments').select(['version', 'status']).where('workspace_id', '=', ws).where('id', '=', seg.row.id).executeTakeFirst();
@@ -139,12 +153,7 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
         });
         if (entered.length || exited.length || !profileIds) await recordSize(trx, ws, seg.row.id, now, size);
         // Marked inside the transaction, so a full evaluation applying right after this commit sees it.
-        if (profileIds) {
-          let marks = liveApplied.get(key);
-          if (!marks) liveApplied.set(key, (marks = new Map()));
-          const at = ++sequence;
-          for (const id of profileIds) marks.set(id, at);
-        }
+        if (profileIds) markLive(key, profileIds);
         return [
           ...entered.map((profileId) => ({ workspaceId: ws, segmentId: seg.row.id, profileId, kind: 'entered' as const, at: now })),
           ...exited.map((profileId) => ({ workspaceId: ws, segmentId: seg.row.id, profileId, kind: 'exited' as const, at: now })),
