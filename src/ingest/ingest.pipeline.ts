@@ -1,10 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
-import type { DialectHelpers } from '../db/dialect.js';
-import type { EventStore, StagedBatch } from '../events/event.store.js';
-import type { Clock } from '../platform/clock.js';
+import type { StagedBatch } from '../events/event.store.js';
 import { createGroupCommitter } from './ingest.committer.js';
-import { createIngestProcessor, type ProcessedBatch } from './ingest.processor.js';
+import { createIngestProcessor, type ProcessorDeps } from './ingest.processor.js';
 
 /**
  * What happens to a request's events after validation: durable staging in the inbox (the
@@ -19,14 +15,7 @@ export interface IngestPipeline {
   stop(): Promise<void>;
 }
 
-export interface PipelineDeps {
-  db: Kysely<Database>;
-  dialect: DialectHelpers;
-  eventStore: EventStore;
-  clock: Clock;
-  onProcessed: (batches: ProcessedBatch[]) => void;
-  onError: (err: unknown) => void;
-}
+export type PipelineDeps = ProcessorDeps;
 
 /** Committer and processor on this thread's event loop and database connection. */
 export function createInProcessPipeline(deps: PipelineDeps): IngestPipeline {

@@ -59,13 +59,17 @@ const LINGER_MS = 100;
  * transaction per round. A crash mid-round rolls the round back; the rows are still in the inbox
  * and are processed on restart, so an acknowledged event is never lost nor stored twice.
  */
-export function createIngestProcessor(deps: {
+/** What the processor (and the pipeline around it) needs. */
+export interface ProcessorDeps {
   db: Kysely<Database>;
   dialect: DialectHelpers;
   eventStore: EventStore;
   clock: Clock;
   onProcessed: (batches: ProcessedBatch[]) => void;
   onError: (err: unknown) => void;
+}
+
+export function createIngestProcessor(deps: ProcessorDeps & {
   /** Staging waiting to commit: a round starts only after it (acknowledgements go first). */
   staging?: { drain(): Promise<void>; pending(): number };
 }): IngestProcessor {

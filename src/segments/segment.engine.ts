@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { Database } from '../db/database.js';
 import { readJson, type DialectHelpers } from '../db/dialect.js';
 import { withTransaction } from '../db/transaction.js';
@@ -34,6 +34,8 @@ export interface SegmentEngine {
   evaluateFull(workspaceId: string, segmentId: string, progress?: (fraction: number, note: string) => Promise<void>): Promise<number>;
   /** Re-check changed profiles against every segment the change can affect, referenced segments first. */
   evaluateProfiles(change: ProfileChange): Promise<number>;
+  /** A (draft) definition as SQL over `profiles p` at the clock's now, with the workspace's lookups. */
+  compile(workspaceId: string, definition: SegmentDefinition): Promise<RawBuilder<boolean>>;
   /** Which of `profileIds` a (draft) definition matches now: the preview's estimate over a sample. */
   matchAmong(workspaceId: string, definition: SegmentDefinition, profileIds: readonly string[]): Promise<Set<string>>;
   /** The workspace's active segments with parsed definitions (cached by id and version). */
@@ -215,6 +217,9 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
 
   return {
     load,
+    async compile(workspaceId, definition) {
+      return compileSegment(definition, await context(workspaceId, clock.now()));
+    },
     async matchAmong(workspaceId, definition, profileIds) {
       if (profileIds.length === 0) return new Set();
       const ctx = await context(workspaceId, clock.now());

@@ -10,7 +10,7 @@ import type { Clock } from '../platform/clock.js';
 import { notFound, UserError } from '../platform/errors.js';
 import { newId, toIso, toIsoOrNull } from '../platform/ids.js';
 import type { ProfileService } from '../profiles/profile.service.js';
-import { compileSegment, segmentDependencies } from './segment.compiler.js';
+import { segmentDependencies } from './segment.compiler.js';
 import type { CompileLookups, SegmentEngine } from './segment.engine.js';
 import { inferPaths, traitCatalog, traitTypes } from './segment.fields.js';
 import {
@@ -165,11 +165,6 @@ export function createSegmentService(deps: {
     };
   }
 
-  async function startRecompute(workspaceId: string, r: SegmentRow): Promise<void> {
-    await updateSegment(db, workspaceId, r.id, { compute_state: 'computing', compute_progress: 0, compute_error: null });
-    await deps.recompute.schedule(workspaceId, r.id, r.version);
-  }
-
   return {
     async list(workspaceId) {
       return (await listSegments(db, workspaceId)).map(summary);
@@ -202,7 +197,8 @@ export function createSegmentService(deps: {
       };
       await insertSegment(db, r);
       await audit(db, { workspaceId, actor, action: 'segment.create', target: r.id, data: { name: r.name }, at: now });
-      await startRecompute(workspaceId, await row(workspaceId, r.id));
+      // Inserted as 'computing'; the job computes the first membership.
+      await deps.recompute.schedule(workspaceId, r.id, r.version);
       return full(await row(workspaceId, r.id));
     },
 
@@ -212,22 +208,24 @@ export function createSegmentService(deps: {
       const patch: SegmentPatch = { updated_at: now };
       if (input.name !== undefined) patch.name = input.name;
       if (input.description !== undefined) patch.description = input.description;
-      let redefined = false;
+      let newVersion: number | null = null;
       if (input.definition !== undefined) {
         const definition = parseBodyDefinition(input.definition, await validationLookups(workspaceId, id));
         const text = JSON.stringify(definition);
         if (text !== JSON.stringify(readJson(current.definition, {}))) {
-          redefined = true;
+          newVersion = current.version + 1;
           patch.definition = text;
-          patch.version = current.version + 1;
+          patch.version = newVersion;
           patch.time_dependent = segmentDependencies(definition).timeDependent ? 1 : 0;
+          patch.compute_state = 'computing';
+          patch.compute_progress = 0;
+          patch.compute_error = null;
         }
       }
       await updateSegment(db, workspaceId, id, patch);
-      await audit(db, { workspaceId, actor, action: 'segment.update', target: id, data: { redefined, name: patch.name }, at: now });
-      const updated = await row(workspaceId, id);
+      await audit(db, { workspaceId, actor, action: 'segment.update', target: id, data: { redefined: newVersion !== null, name: patch.name }, at: now });
       // The old membership stays readable (and live for the old version's rules) until the new one is applied.
-      if (redefined) await startRecompute(workspaceId, updated);
+      if (newVersion !== null) await deps.recompute.schedule(workspaceId, id, newVersion);
       return full(await row(workspaceId, id));
     },
 
@@ -251,8 +249,7 @@ export function createSegmentService(deps: {
       const population = await memo(`population:${workspaceId}`, () => profiles.countWhere(workspaceId));
       const took = () => Math.round((performance.now() - t0) * 10) / 10;
       if (population <= EXACT_PREVIEW_UP_TO) {
-        const [computedTraits, subscriptionGroups] = await Promise.all([deps.lookups.computedTraits(workspaceId), deps.lookups.subscriptionGroups(workspaceId)]);
-        const where = compileSegment(definition, { workspaceId, now: clock.now(), dialect, computedTraits, subscriptionGroups });
+        const where = await engine.compile(workspaceId, definition);
         const page = await profiles.list(workspaceId, { sort: 'lastSeen', limit: Math.max(1, sample), offset: 0 }, where);
         return { count: page.total, population, sample: page.items.slice(0, sample), exact: true, margin: null, tookMs: took() };
       }

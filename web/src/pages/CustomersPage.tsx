@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import type { ProfileSummary } from '../../../src/profiles/profile.schema';
-import { Avatar, PageHeader, Pager, SearchInput, Segmented } from '../components/Controls';
+import { PageHeader, Pager, SearchInput, Segmented } from '../components/Controls';
+import { ProfileCell, profileHref } from '../components/ProfileCell';
 import { EmptyState, ErrorState, InlineError, LoadingState, Spinner } from '../components/States';
 import { useFormat } from '../format';
 import { useDebounced, useNow, useResource } from '../hooks';
@@ -15,21 +16,9 @@ function Row({ p, now }: { p: ProfileSummary; now: number }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const navigate = useNavigate();
-  const href = `/customers/${encodeURIComponent(p.id)}`;
-  const display = p.name ?? p.email ?? p.userId ?? t('customers.anonymous');
   return (
-    <tr className="row-link" onClick={() => navigate(href)} data-testid="customer-row">
-      <td>
-        <div className="who">
-          <Avatar name={display} seed={p.id} />
-          <div className="who-text">
-            <Link to={href} className="who-name" onClick={(e) => e.stopPropagation()}>
-              {display}
-            </Link>
-            <span className="muted small">{p.email ?? p.phone ?? t('common.none')}</span>
-          </div>
-        </div>
-      </td>
+    <tr className="row-link" onClick={() => navigate(profileHref(p.id))} data-testid="customer-row">
+      <ProfileCell p={p} />
       <td className="mono small hide-sm">{p.userId ?? <span className="muted">{t('common.none')}</span>}</td>
       <td className="nowrap" title={fmt.dateTime(p.lastSeenAt)}>{fmt.relative(p.lastSeenAt, now)}</td>
       <td className="num">{fmt.number(p.eventCount)}</td>

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { useFormat } from '../../format';
 import { useDebounced, useNow, useResource } from '../../hooks';
 import { useWorkspace } from '../../session';
-import { Avatar, Pager, SearchInput } from '../Controls';
+import { Pager, SearchInput } from '../Controls';
+import { ProfileCell, profileHref } from '../ProfileCell';
 import { EmptyState, ErrorState, InlineError, LoadingState, Spinner } from '../States';
 
 const PAGE_SIZE = 25;
@@ -51,21 +52,9 @@ export function MembersTable({ segmentId, refreshKey }: { segmentId: string; ref
               </thead>
               <tbody className={loading ? 'is-stale' : undefined}>
                 {data.items.map((p) => {
-                  const href = `/customers/${encodeURIComponent(p.id)}`;
-                  const name = p.name ?? p.email ?? p.userId ?? t('customers.anonymous');
                   return (
-                    <tr key={p.id} className="row-link" onClick={() => navigate(href)} data-testid="member-row">
-                      <td>
-                        <div className="who">
-                          <Avatar name={name} seed={p.id} />
-                          <div className="who-text">
-                            <Link to={href} className="who-name" onClick={(e) => e.stopPropagation()}>
-                              {name}
-                            </Link>
-                            <span className="muted small">{p.email ?? p.phone ?? t('common.none')}</span>
-                          </div>
-                        </div>
-                      </td>
+                    <tr key={p.id} className="row-link" onClick={() => navigate(profileHref(p.id))} data-testid="member-row">
+                      <ProfileCell p={p} />
                       <td className="mono small hide-sm">{p.userId ?? <span className="muted">{t('common.none')}</span>}</td>
                       <td className="nowrap" title={fmt.dateTime(p.enteredAt)}>{fmt.relative(p.enteredAt, now)}</td>
                       <td className="nowrap" title={fmt.dateTime(p.lastSeenAt)}>{fmt.relative(p.lastSeenAt, now)}</td>

@@ -1,20 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import type { RfmGroupId } from '../../../../../src/segments/rfm.schema';
+import { RfmGroupId } from '../../../../../src/segments/rfm.schema';
 
-/** The eleven RFM groups, from best to worst customers, with the colour each is drawn in. */
-export const RFM_GROUPS = [
-  'champions',
-  'loyal',
-  'potential_loyalist',
-  'new',
-  'promising',
-  'need_attention',
-  'about_to_sleep',
-  'at_risk',
-  'cannot_lose',
-  'hibernating',
-  'lost',
-] as const satisfies readonly RfmGroupId[];
+/** The eleven RFM groups, from best to worst customers (the server's own enum, in its order). */
+export const RFM_GROUPS: readonly RfmGroupId[] = RfmGroupId.options;
 
 export const isRfmGroup = (id: string): id is RfmGroupId => (RFM_GROUPS as readonly string[]).includes(id);
 
