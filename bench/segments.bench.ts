@@ -125,7 +125,7 @@ async function measure(dialectName: DialectName): Promise<DialectResult> {
   const config = loadConfig({}, { dataDir: tdb.dataDir, logLevel: 'silent', ...(tdb.databaseUrl ? { databaseUrl: tdb.databaseUrl } : {}) });
   const nudge = await createNudge(config, { instanceKey: randomBytes(32) });
   try {
-    const { db, dialect } = nudge.database;
+    const { db } = nudge.database;
     const { workspace } = await nudge.workspaces.create({ name: 'Segments bench', actor: 'bench' });
     const ws = workspace.id;
     const spec = { workspaceId: ws, profiles: PROFILES, events: EVENTS, seed: SEED, now: Date.now() };
@@ -142,9 +142,8 @@ async function measure(dialectName: DialectName): Promise<DialectResult> {
     for (const c of SEGMENT_CASES) segments.push(await nudge.segments.service.create(ws, { name: c.name, description: `bench: ${c.key}`, definition: { root: c.root } }, 'bench'));
 
     // Full evaluation while nothing else runs: compiled vs hand-written at one `now`.
-    // The compile context the engine builds (segment.module.ts): the workspace's computed-trait catalog, no subscription groups here.
-    const computedTraits = new Map((await nudge.computedTraits.definitions(ws)).map((t) => [t.key, { valueType: t.valueType }]));
-    const ctx: CompileContext = { workspaceId: ws, now: Date.now(), dialect, computedTraits, subscriptionGroups: new Map() };
+    // The compile context the engine builds for a full evaluation (computed-trait catalog, subscription groups, event counts).
+    const ctx: CompileContext = await nudge.segments.engine.fullContext(ws, Date.now());
     const compared = [];
     for (const [i, c] of SEGMENT_CASES.entries()) {
       const r = await compareCase(db, c, segments[i]?.definition ?? { root: { kind: 'and', conditions: [] } }, ctx);

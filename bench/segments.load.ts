@@ -2,6 +2,7 @@
 // driver (better-sqlite3 / pg), not through HTTP or ingest, so building 1M events takes seconds.
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { traitDates } from '../src/profiles/trait-dates.js';
 import { eventContext, generateWorkspace, type Chunk, type WorkspaceSpec } from './segments.data.js';
 
 export interface LoadedWorkspace {
@@ -59,8 +60,8 @@ export async function loadSqlite(file: string, spec: WorkspaceSpec, onProgress: 
     };
   };
   const profiles = inserter(
-    'insert into profiles (id, workspace_id, user_id, email, phone, traits, trait_times, first_seen_at, last_seen_at, event_count, merged_into, created_at, updated_at)',
-    '(?,?,?,?,null,?,?,?,?,?,null,?,?)',
+    'insert into profiles (id, workspace_id, user_id, email, phone, traits, trait_times, trait_dates, first_seen_at, last_seen_at, event_count, merged_into, created_at, updated_at)',
+    '(?,?,?,?,null,?,?,?,?,?,?,null,?,?)',
   );
   const identities = inserter('insert into identities (workspace_id, kind, value, profile_id, first_seen_at)', '(?,?,?,?,?)');
   const events = inserter(
@@ -69,7 +70,7 @@ export async function loadSqlite(file: string, spec: WorkspaceSpec, onProgress: 
   );
   const orders = inserter('insert into orders (workspace_id, order_id, profile_id, total, currency, placed_at, source)', "(?,?,?,?,?,?,'event')");
   const write = db.transaction((c: Chunk) => {
-    profiles(c.profiles.map(([id, userId, email, traits, times, first, last, count]) => [id, ws, userId, email, traits, times, first, last, count, first, last]));
+    profiles(c.profiles.map(([id, userId, email, traits, times, first, last, count]) => [id, ws, userId, email, traits, times, datesOf(traits), first, last, count, first, last]));
     identities(c.identities.flatMap(([id, userId, email, first]) => [[ws, 'user_id', userId, id, first], [ws, 'email', email, id, first]]));
     events(c.events.map(([m, type, name, pid, uid, props, ts]) => [ws, m, type, name, pid, uid, props, eventContext, ts, ts]));
     orders(c.orders.map(([orderId, pid, total, currency, at]) => [ws, orderId, pid, total, currency, at]));
@@ -87,6 +88,9 @@ export async function loadSqlite(file: string, spec: WorkspaceSpec, onProgress: 
   );
 }
 
+/** `profiles.trait_dates` as the product's profile repository writes it. */
+const datesOf = (traits: string): string => JSON.stringify(traitDates(JSON.parse(traits) as Record<string, unknown>)); // generated JSON objects
+
 /** Load into PostgreSQL: one `insert … select from unnest(arrays)` per table and chunk, two connections in parallel. */
 export async function loadPostgres(url: string, spec: WorkspaceSpec, onProgress: (events: number) => void = () => {}): Promise<LoadedWorkspace> {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
@@ -98,10 +102,10 @@ export async function loadPostgres(url: string, spec: WorkspaceSpec, onProgress:
       await client.query('begin');
       const p = c.profiles;
       await client.query(
-        `insert into profiles (id, workspace_id, user_id, email, phone, traits, trait_times, first_seen_at, last_seen_at, event_count, merged_into, created_at, updated_at)
-         select id, $1, uid, email, null, traits::jsonb, times::jsonb, fs, ls, n, null, fs, ls
-         from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::int[]) as x(id, uid, email, traits, times, fs, ls, n)`,
-        [ws, col(p, 0), col(p, 1), col(p, 2), col(p, 3), col(p, 4), col(p, 5), col(p, 6), col(p, 7)],
+        `insert into profiles (id, workspace_id, user_id, email, phone, traits, trait_times, trait_dates, first_seen_at, last_seen_at, event_count, merged_into, created_at, updated_at)
+         select id, $1, uid, email, null, traits::jsonb, times::jsonb, dates::jsonb, fs, ls, n, null, fs, ls
+         from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::int[], $10::text[]) as x(id, uid, email, traits, times, fs, ls, n, dates)`,
+        [ws, col(p, 0), col(p, 1), col(p, 2), col(p, 3), col(p, 4), col(p, 5), col(p, 6), col(p, 7), p.map((r) => datesOf(r[3]))],
       );
       const ids = c.identities;
       const kinds = [...ids.map(() => 'user_id'), ...ids.map(() => 'email')];

@@ -107,6 +107,8 @@ export interface ProfileTable {
   traits: Json;
   /** Per-trait timestamp of the write that set it (last-write-wins on merge). */
   trait_times: Json;
+  /** Top-level date traits as epoch ms (profiles/trait-dates.ts); written with `traits`, read by segment date rules. */
+  trait_dates: ColumnType<unknown, string | undefined, string>;
   first_seen_at: Millis;
   last_seen_at: Millis;
   event_count: number;

@@ -19,6 +19,17 @@ export interface JsonSqlHelpers {
   jsonString(column: string, path: readonly string[]): RawBuilder<string | null>;
   /** The JSON number at `path`, or NULL if absent or not a number (a numeric string is not a number). */
   jsonNumber(column: string, path: readonly string[]): RawBuilder<number | null>;
+  /**
+   * Two-valued: the value at `path` is the JSON string `value` (exact). The same as
+   * `coalesce(jsonString(…) = value, false)`, spelled so the engine can skip the type test where
+   * no other JSON type can compare equal.
+   */
+  jsonStringEquals(column: string, path: readonly string[], value: string): RawBuilder<boolean>;
+  /**
+   * The number stored under a top-level `key` of a column this code base fills with numbers only
+   * (`profiles.trait_dates`), or NULL when absent.
+   */
+  storedNumber(column: string, key: string): RawBuilder<number | null>;
   /** The value at `path` is an array with a string element equal to `value`, ignoring case. */
   jsonArrayHasText(column: string, path: readonly string[], value: string): RawBuilder<boolean>;
   /** Epoch ms of a text expression holding a strict ISO date/date-time (UTC unless it has an offset), else NULL. */
@@ -83,6 +94,18 @@ export const sqliteJsonHelpers: JsonSqlHelpers = {
     const [doc, p] = sqliteLocate(column, path);
     return sql<number | null>`(case when json_type(${doc}, ${p}) in ('integer', 'real') then json_extract(${doc}, ${p}) end)`;
   },
+  // json_extract yields TEXT only for JSON strings and for arrays/objects (as JSON text, which starts
+  // with `[` or `{`); numbers and booleans come back as numbers, and a number never equals TEXT
+  // without affinity. So for any other value the type test is redundant, and it costs a second lookup.
+  jsonStringEquals: (column, path, value) => {
+    const [doc, p] = sqliteLocate(column, path);
+    if (/^[[{]/.test(value)) return sql<boolean>`coalesce(json_type(${doc}, ${p}) = 'text' and json_extract(${doc}, ${p}) = ${value}, false)`;
+    return sql<boolean>`coalesce(json_extract(${doc}, ${p}) = ${value}, false)`;
+  },
+  storedNumber: (column, key) => {
+    const [doc, p] = sqliteLocate(column, [key]);
+    return sql<number | null>`json_extract(${doc}, ${p})`;
+  },
   jsonArrayHasText: (column, path, value) => {
     const [doc, p] = sqliteLocate(column, path);
     return sql<boolean>`(case when json_type(${doc}, ${p}) = 'array' then exists (select 1 from json_each(${doc}, ${p}) j where j.type = 'text' and lower(j.value) = lower(cast(${value} as text))) else 0 end)`;
@@ -97,9 +120,20 @@ export const sqliteJsonHelpers: JsonSqlHelpers = {
   unindexed: (expr) => sql`+${expr}`,
 };
 
-/** `column #> path` with the path bound as one text[] parameter. */
+/**
+ * `column #> path` with the path bound as one text[] parameter. A one-segment path is `column -> key`:
+ * the columns read here (traits, event properties) always hold an object, where the two agree, and
+ * `->` skips building the path array for every row.
+ */
 function pgAt(column: string, path: readonly string[]): RawBuilder<unknown> {
+  if (path.length === 1) return sql`(${sql.ref(column)} -> cast(${path[0]} as text))`;
   return sql`(${sql.ref(column)} #> ${[...path]}::text[])`;
+}
+
+/** The text of a JSON string at `path` (`->>` for one segment, as pgAt). */
+function pgText(column: string, path: readonly string[]): RawBuilder<string | null> {
+  if (path.length === 1) return sql<string | null>`(${sql.ref(column)} ->> cast(${path[0]} as text))`;
+  return sql<string | null>`(${sql.ref(column)} #>> ${[...path]}::text[])`;
 }
 
 const PG_TYPES: Record<Exclude<JsonTypeTest, 'true' | 'false' | 'present'>, string> = {
@@ -117,15 +151,15 @@ export const postgresJsonHelpers: JsonSqlHelpers = {
     if (type === 'present') return sql<boolean>`(coalesce(jsonb_typeof(${at}), 'null') <> 'null')`;
     return sql<boolean>`(coalesce(jsonb_typeof(${at}), 'missing') = ${sql.lit(PG_TYPES[type])})`;
   },
-  jsonString: (column, path) => {
-    const at = pgAt(column, path);
-    return sql<string | null>`(case when jsonb_typeof(${at}) = 'string' then ${at} #>> '{}' end)`;
-  },
+  jsonString: (column, path) => sql<string | null>`(case when jsonb_typeof(${pgAt(column, path)}) = 'string' then ${pgText(column, path)} end)`,
+  // The type test, not jsonb equality with to_jsonb(value): measured a third slower on 100k profiles.
+  jsonStringEquals: (column, path, value) => sql<boolean>`coalesce(${postgresJsonHelpers.jsonString(column, path)} = ${value}, false)`,
+  // Only finite numbers are ever stored there, so the cast cannot raise; float8 holds every one exactly.
+  storedNumber: (column, key) => sql<number | null>`(${pgText(column, [key])})::float8`,
   // numeric, not double precision: a jsonb number such as 1e400 is a valid numeric but overflows a
   // double, and the cast would raise. The type guard keeps the cast off everything else.
   jsonNumber: (column, path) => {
-    const at = pgAt(column, path);
-    return sql<number | null>`(case when jsonb_typeof(${at}) = 'number' then (${at} #>> '{}')::numeric end)`;
+    return sql<number | null>`(case when jsonb_typeof(${pgAt(column, path)}) = 'number' then (${pgText(column, path)})::numeric end)`;
   },
   jsonArrayHasText: (column, path, value) => {
     const at = pgAt(column, path);
@@ -137,7 +171,8 @@ export const postgresJsonHelpers: JsonSqlHelpers = {
     sql<number | null>`(case when ${text} ~ ${sql.lit(ISO_INSTANT_PATTERN)} then floor(extract(epoch from (case when ${text} ~ ${sql.lit(ISO_OFFSET_PATTERN)} then cast(${text} as timestamptz) else cast(${text} as timestamp) at time zone 'UTC' end)) * 1000) end)`,
   textPosition: (haystack, needle) => sql<number>`strpos(${haystack}, ${needle})`,
   utcMonthDay: (ms) =>
-    sql<number | null>`(case when ${ms} between ${sql.lit(MIN_MS)} and ${sql.lit(MAX_MS)} then cast(to_char(to_timestamp(${ms} / 1000.0) at time zone 'UTC', 'MMDD') as integer) end)`,
+    // Day arithmetic on a date, not to_timestamp … at time zone: the same UTC day, a fraction of the cost.
+    sql<number | null>`(case when ${ms} between ${sql.lit(MIN_MS)} and ${sql.lit(MAX_MS)} then cast(to_char(date '1970-01-01' + cast(floor(cast(${ms} as double precision) / 86400000) as integer), 'MMDD') as integer) end)`,
   // bit(32) → bigint reads the 32 bits as an unsigned value (bigint has room), so no sign fix-up is needed.
   bucket: (id, salt) => sql<number>`(('x' || substr(md5(${id} || cast(${salt} as text)), 1, 8))::bit(32)::bigint % 100)`,
   anyText: (expr, values) => sql<boolean>`(${expr} = any(${[...values]}::text[]))`,

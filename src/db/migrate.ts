@@ -5,6 +5,7 @@ import { foundation } from './migrations/0001_foundation.js';
 import { importRowsSkipped } from './migrations/0002_import_rows_skipped.js';
 import { inboxBatches } from './migrations/0003_inbox_batches.js';
 import { segments } from './migrations/0004_segments.js';
+import { traitDatesColumn } from './migrations/0006_trait_dates.js';
 
 /** Migrations in order. Each takes the dialect helpers so column types stay dialect-neutral. */
 const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
   '0002_import_rows_skipped': importRowsSkipped,
   '0003_inbox_batches': inboxBatches,
   '0004_segments': segments,
+  '0006_trait_dates': traitDatesColumn,
 };
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectHelpers): Promise<void> {
@@ -19,7 +21,9 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: DialectHelp
     getMigrations: async () => Object.fromEntries(Object.entries(MIGRATIONS).map(([k, m]) => [k, m(dialect)])),
   };
   // Migrations run on an untyped handle: they create the tables the typed one describes.
-  const migrator = new Migrator({ db: db as unknown as Kysely<unknown>, provider });
+  // Unordered: migrations written on parallel branches may land in either order; each is independent of
+  // the ones numbered after it, so a database that applied a later one still takes an earlier newcomer.
+  const migrator = new Migrator({ db: db as unknown as Kysely<unknown>, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

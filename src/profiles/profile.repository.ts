@@ -2,6 +2,7 @@ import type { DbOrTrx, DialectHelpers } from '../db/dialect.js';
 import { readJson } from '../db/dialect.js';
 import { sql } from 'kysely';
 import type { IdentityKey } from './identity.js';
+import { traitDates } from './trait-dates.js';
 
 /** A profile row in memory while a batch is resolved. */
 export interface ProfileState {
@@ -98,6 +99,7 @@ export async function saveProfiles(db: DbOrTrx, dialect: DialectHelpers, workspa
           phone: p.phone,
           traits: JSON.stringify(p.traits),
           trait_times: JSON.stringify(p.traitTimes),
+          trait_dates: JSON.stringify(traitDates(p.traits)),
           first_seen_at: p.firstSeenAt,
           last_seen_at: p.lastSeenAt,
           event_count: p.eventDelta,
@@ -113,6 +115,7 @@ export async function saveProfiles(db: DbOrTrx, dialect: DialectHelpers, workspa
           phone: (eb) => eb.ref('excluded.phone'),
           traits: (eb) => eb.ref('excluded.traits'),
           trait_times: (eb) => eb.ref('excluded.trait_times'),
+          trait_dates: (eb) => eb.ref('excluded.trait_dates'),
           first_seen_at: () => dialect.least(sql.ref('profiles.first_seen_at'), sql.ref('excluded.first_seen_at')),
           last_seen_at: () => dialect.greatest(sql.ref('profiles.last_seen_at'), sql.ref('excluded.last_seen_at')),
           event_count: () => sql<number>`profiles.event_count + excluded.event_count`,

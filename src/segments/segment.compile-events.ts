@@ -76,6 +76,10 @@ function correlatedEvent(c: EventCondition, ctx: CompileContext): Bool {
  */
 export function compileSequence(c: SequenceCondition, ctx: CompileContext): Bool {
   const within = durationMs(c.within.amount, c.within.unit);
+  const counts = ctx.eventCounts;
+  // "A then B": scanning the rarer event and probing the other through (profile_id, timestamp)
+  // finds the same pairs with fewer probes (in a shop, orders are a sixth of product views).
+  if (c.thenPerformed && !ctx.profileIds && counts && (counts.get(c.then.name) ?? 0) < (counts.get(c.first.name) ?? 0)) return sequenceFromThen(c, within, ctx);
   const then = sql`select 1 from events b where b.profile_id = a.profile_id and ${matchWhere('b', c.then, ctx, true)} and b.timestamp > a.timestamp and b.timestamp <= a.timestamp + ${within}`;
   const settled = c.thenPerformed ? sql`` : sql` and a.timestamp <= ${ctx.now - within}`;
   const follow = c.thenPerformed ? sql`exists (${then})` : sql`not exists (${then})`;
@@ -83,6 +87,20 @@ export function compileSequence(c: SequenceCondition, ctx: CompileContext): Bool
   // Touched profiles only: correlate on p.id so A is found through (profile_id, timestamp) too.
   if (ctx.profileIds) return sql<boolean>`exists (select 1 ${firsts} and a.profile_id = p.id)`;
   return membership(sql`select a.profile_id ${firsts}`, true);
+}
+
+/** The same pairs as compileSequence's, found from B: an A in B's preceding `within`, inside A's window. */
+function sequenceFromThen(c: SequenceCondition, within: number, ctx: CompileContext): Bool {
+  const w = c.window;
+  // B follows an A inside the window by at most `within`: bound B too, so the scan uses (workspace_id, name, timestamp).
+  const bBounds =
+    w.kind === 'last'
+      ? sql` and b.timestamp > ${ctx.now - durationMs(w.amount, w.unit)} and b.timestamp <= ${ctx.now + within}`
+      : w.kind === 'between'
+        ? sql` and b.timestamp > ${Date.parse(w.from)} and b.timestamp < ${Date.parse(w.to) + within}`
+        : sql``;
+  const first = sql`select 1 from events a where a.profile_id = b.profile_id and ${matchWhere('a', c.first, ctx, true)}${windowWhere('a', w, ctx.now)} and a.timestamp < b.timestamp and a.timestamp >= b.timestamp - ${within}`;
+  return membership(sql`select b.profile_id from events b where ${matchWhere('b', c.then, ctx)}${bBounds} and exists (${first})`, true);
 }
 
 export function membership(sub: Sql, inSet: boolean): Bool {

@@ -57,6 +57,8 @@ export interface ValueAccess {
   present: Bool;
   /** Two-valued: the value is an array with this string element (any case). Absent for typed columns. */
   arrayHasText?: (value: string) => Bool;
+  /** Two-valued: the value is this string; when absent, `text = value`. */
+  textEquals?: (value: string) => Bool;
 }
 
 /** Reads of a path in a JSON column (`p.traits`, `e.properties`). */
@@ -70,7 +72,19 @@ export function jsonAccess(d: DialectHelpers, column: string, path: readonly str
     isBoolean: (value) => d.jsonIs(column, path, value ? 'true' : 'false'),
     present: d.jsonIs(column, path, 'present'),
     arrayHasText: (value) => d.jsonArrayHasText(column, path, value),
+    textEquals: (value) => d.jsonStringEquals(column, path, value),
   };
+}
+
+/**
+ * Reads of a trait. A top-level date trait is read from `p.trait_dates`, where the profile
+ * repository stores each number or strict ISO trait as epoch ms when it writes the profile
+ * (profiles/trait-dates.ts): the same value `dateMs` of jsonAccess computes, without parsing.
+ */
+export function traitAccess(d: DialectHelpers, path: readonly string[]): ValueAccess {
+  const access = jsonAccess(d, 'p.traits', path);
+  const [key] = path;
+  return path.length === 1 && key !== undefined ? { ...access, dateMs: d.storedNumber('p.trait_dates', key) } : access;
 }
 
 /**
@@ -165,6 +179,7 @@ export function compileValueTest(test: ValueTest, v: ValueAccess, d: DialectHelp
 
 function equals(v: ValueAccess, value: string | number | boolean): Bool {
   if (typeof value === 'boolean') return v.isBoolean(value);
+  if (typeof value === 'string' && v.textEquals) return v.textEquals(value);
   return nn(sql`${typeof value === 'string' ? v.text : v.number} = ${value}`);
 }
 

@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import { compileSegment, type CompileContext } from './segment.compiler.js';
 import { parseSegmentDefinition, type ValidationLookups } from './segment.validate.js';
+import { traitDates } from '../profiles/trait-dates.js';
 
 /**
  * A small synthetic workspace for the compiler tests, written straight into the tables. Every
@@ -96,6 +97,8 @@ export async function seedSegmentFixture(db: Kysely<Database>): Promise<void> {
   for (const id of [WS, OTHER_WS]) await db.insertInto('workspaces').values({ id, name: id, slug: id, is_demo: 0, currency: 'CNY', created_at: T0 }).execute();
   const profile = (workspace_id: string, id: string, traits: Record<string, unknown>, merged_into: string | null = null) => ({
     id, workspace_id, user_id: null, email: null, phone: null, traits: RAW_TRAITS[id] ?? JSON.stringify(traits), trait_times: '{}',
+    // As the profile repository writes it (saveProfiles): from the traits as parsed.
+    trait_dates: JSON.stringify(traitDates(RAW_TRAITS[id] ? (JSON.parse(RAW_TRAITS[id]) as Record<string, unknown>) /* the object literals above */ : traits)),
     first_seen_at: T0 - 100 * DAY, last_seen_at: T0, event_count: 0, merged_into, created_at: T0 - 100 * DAY, updated_at: T0,
   });
   await db
@@ -178,9 +181,13 @@ export const LENIENT: ValidationLookups = {
  * Members of a definition (validated first), sorted. With `ids`: the incremental form, the caller's
  * `and p.id in (…)` plus (unless `pushDown` is false) the context's profileIds hint.
  */
-export async function members(h: DatabaseHandle, root: unknown, options: { now?: number; ids?: readonly string[]; pushDown?: boolean } = {}): Promise<string[]> {
+export async function members(
+  h: DatabaseHandle,
+  root: unknown,
+  options: { now?: number; ids?: readonly string[]; pushDown?: boolean; eventCounts?: ReadonlyMap<string, number> } = {},
+): Promise<string[]> {
   const def = parseSegmentDefinition({ root }, LENIENT);
-  const ctx: CompileContext = { workspaceId: WS, now: options.now ?? T0, dialect: h.dialect, computedTraits: COMPUTED, subscriptionGroups: GROUPS };
+  const ctx: CompileContext = { workspaceId: WS, now: options.now ?? T0, dialect: h.dialect, computedTraits: COMPUTED, subscriptionGroups: GROUPS, ...(options.eventCounts ? { eventCounts: options.eventCounts } : {}) };
   let q = h.db
     .selectFrom('profiles as p')
     .select('p.id')

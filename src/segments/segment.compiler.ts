@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { DialectHelpers } from '../db/dialect.js';
 import { assertUnreachable, UserError } from '../platform/errors.js';
 import { compileEvent, compileSequence, membership, restrict } from './segment.compile-events.js';
-import { and, compileValueTest, computedAccess, jsonAccess, not, or, type Bool } from './segment.compile-values.js';
+import { and, compileValueTest, computedAccess, not, or, traitAccess, type Bool } from './segment.compile-values.js';
 import type { ComputedCondition, SegmentCondition, SegmentDefinition, SegmentNode, SubscriptionCondition, TimeWindow, ValueTest } from './segment.schema.js';
 
 export { durationMs } from './segment.compile-values.js';
@@ -28,6 +28,11 @@ export interface CompileContext {
    * The caller's own `and p.id in (…)` stays correct (and is then redundant).
    */
   profileIds?: readonly string[];
+  /**
+   * Rough number of recent events per name in the workspace (full evaluation only): a sequence
+   * "A then B" is driven from whichever of its two events is rarer. Absent: driven from A.
+   */
+  eventCounts?: ReadonlyMap<string, number>;
 }
 
 /** A boolean SQL expression over the profiles table aliased `p`. */
@@ -53,7 +58,7 @@ function compileCondition(c: SegmentCondition, ctx: CompileContext): Bool {
   const d = ctx.dialect;
   switch (c.kind) {
     case 'trait': {
-      const t = compileValueTest(c, jsonAccess(d, 'p.traits', c.key.split('.')), d, ctx.now);
+      const t = compileValueTest(c, traitAccess(d, c.key.split('.')), d, ctx.now);
       return t.negated ? not(t.positive) : t.positive;
     }
     case 'computed':

@@ -2,6 +2,7 @@ import type { Kysely, RawBuilder } from 'kysely';
 import type { Database } from '../db/database.js';
 import { readJson, type DialectHelpers } from '../db/dialect.js';
 import { withTransaction } from '../db/transaction.js';
+import type { HeavyReader } from '../db/sqlite-reader.js';
 import type { Clock } from '../platform/clock.js';
 import { assertUnreachable } from '../platform/errors.js';
 import { compileSegment, segmentDependencies, type CompileContext, type SegmentDependencies } from './segment.compiler.js';
@@ -21,6 +22,8 @@ export interface ProfileChange {
 export interface CompileLookups {
   computedTraits(workspaceId: string): Promise<ReadonlyMap<string, { valueType: 'string' | 'number' | 'boolean' | 'date' }>>;
   subscriptionGroups(workspaceId: string): Promise<ReadonlyMap<string, { type: 'opt_in' | 'opt_out' }>>;
+  /** Rough recent event counts by name, for full evaluations' join order (may be cached for minutes). */
+  eventCounts?(workspaceId: string): Promise<ReadonlyMap<string, number>>;
 }
 
 export interface LoadedSegment {
@@ -36,6 +39,8 @@ export interface SegmentEngine {
   evaluateProfiles(change: ProfileChange): Promise<number>;
   /** A (draft) definition as SQL over `profiles p` at the clock's now, with the workspace's lookups. */
   compile(workspaceId: string, definition: SegmentDefinition): Promise<RawBuilder<boolean>>;
+  /** The context a full evaluation compiles with at `now` (the benchmark compares the same query). */
+  fullContext(workspaceId: string, now: number): Promise<CompileContext>;
   /** Which of `profileIds` a (draft) definition matches now: the preview's estimate over a sample. */
   matchAmong(workspaceId: string, definition: SegmentDefinition, profileIds: readonly string[]): Promise<Set<string>>;
   /** The workspace's active segments with parsed definitions (cached by id and version). */
@@ -46,8 +51,9 @@ export interface SegmentEngine {
 /** Profiles re-checked per query in incremental evaluation. */
 const ID_CHUNK = 500;
 
-export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: DialectHelpers; clock: Clock; lookups: CompileLookups }): SegmentEngine {
+export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: DialectHelpers; clock: Clock; lookups: CompileLookups; read?: HeavyReader }): SegmentEngine {
   const { db, dialect, clock, lookups } = deps;
+  const read: HeavyReader = deps.read ?? (async (query) => (await db.executeQuery(query)).rows);
   const listeners: ((t: readonly SegmentTransition[]) => void)[] = [];
   const parsed = new Map<string, { key: string; loaded: LoadedSegment }>();
 
@@ -69,6 +75,11 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
   async function context(workspaceId: string, now: number): Promise<CompileContext> {
     const [computedTraits, subscriptionGroups] = await Promise.all([lookups.computedTraits(workspaceId), lookups.subscriptionGroups(workspaceId)]);
     return { workspaceId, now, dialect, computedTraits, subscriptionGroups };
+  }
+
+  async function fullContext(workspaceId: string, now: number): Promise<CompileContext> {
+    const [ctx, eventCounts] = await Promise.all([context(workspaceId, now), lookups.eventCounts?.(workspaceId)]);
+    return eventCounts ? { ...ctx, eventCounts } : ctx;
   }
 
   function emit(transitions: SegmentTransition[]): void {
@@ -125,7 +136,7 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
     return exclusive(`${key}/${profileIds ? 'live' : 'full'}`, async () => {
       const now = clock.now();
       const readAt = ++sequence;
-      const ctx = await context(ws, now);
+      const ctx = profileIds ? await context(ws, now) : await fullContext(ws, now);
       const fresh = await matching(seg, ctx, profileIds);
       if (progress) await progress(0.7, 'evaluated');
       if (profileIds) {
@@ -180,7 +191,8 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
     const run = async (ids?: readonly string[]) => {
       const where = compileSegment(seg.definition, ids ? { ...ctx, profileIds: ids } : ctx);
       const q = db.selectFrom('profiles as p').select('p.id').where('p.workspace_id', '=', ctx.workspaceId).where('p.merged_into', 'is', null).where(where);
-      for (const r of await q.execute()) out.add(r.id);
+      // A full evaluation scans every profile: off the event loop on SQLite (db/sqlite-reader.ts).
+      for (const r of ids ? await q.execute() : await read(q.compile())) out.add(r.id);
     };
     if (!profileIds) await run();
     else for (let i = 0; i < profileIds.length; i += ID_CHUNK) await run(profileIds.slice(i, i + ID_CHUNK));
@@ -220,6 +232,7 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
     async compile(workspaceId, definition) {
       return compileSegment(definition, await context(workspaceId, clock.now()));
     },
+    fullContext,
     async matchAmong(workspaceId, definition, profileIds) {
       if (profileIds.length === 0) return new Set();
       const ctx = await context(workspaceId, clock.now());

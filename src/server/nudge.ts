@@ -3,6 +3,7 @@ import { createOverviewService, type OverviewService } from '../analytics/overvi
 import { createCatalogService, type CatalogService } from '../catalog/catalog.service.js';
 import type { Config } from '../config/config.js';
 import { openDatabase, type DatabaseHandle } from '../db/connection.js';
+import { createHeavyReader } from '../db/sqlite-reader.js';
 import { createSqlEventStore, type EventStore } from '../events/event.store.js';
 import { createImportService, type ImportService } from '../imports/import.service.js';
 import { createIngestService, type IngestService } from '../ingest/ingest.service.js';
@@ -72,8 +73,10 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
       if (job.kind === 'orders' && job.rowsImported > 0) rfm.recompute(ws).catch((err: unknown) => console.error('[rfm] recompute after import not enqueued:', err));
     },
   });
+  const heavyReader = createHeavyReader(db);
   const segments = createSegments({
     db,
+    read: heavyReader.read,
     dialect,
     clock,
     eventStore,
@@ -115,6 +118,7 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
       await ingest.stop();
       await segments.live.stop();
       await queue.stop();
+      await heavyReader.close();
       await imports.close();
       await database.close();
     },
