@@ -138,6 +138,9 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    // No JIT: it compiles a plan whose estimate is high (an incremental segment check over 500 ids)
+    // for ~25 ms, longer than such a query runs; Nudge's queries are index-driven, not analytical.
+    options: '-c jit=off',
     types: {
       // BIGINT (times in ms, counts) and NUMERIC (sums) read back as JS numbers, as on SQLite.
       getTypeParser: ((oid: number, format?: string) => {

@@ -16,6 +16,18 @@ export interface ProfileChange {
   eventNames: readonly string[];
   traitsChanged: boolean;
   computedKeys: readonly string[];
+  /**
+   * Which of the profiles had which events. With it, a segment is re-checked only for the profiles
+   * whose own change can affect it (a "Live Ping" re-checks the ping segment for the pinged
+   * profiles, not for everyone who viewed a product in the same batch).
+   * Absent: every profile in the change counts as having every change.
+   */
+  byEvent?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * With byEvent: the profiles re-checked against every segment, because their traits or identity
+   * changed (identify, alias: a merge brings another profile's events and drops the merged one).
+   */
+  identityProfileIds?: readonly string[];
 }
 
 /** The lookups a compile needs that live in other modules (computed-trait catalog, subscription groups). */
@@ -218,13 +230,25 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
     return out;
   }
 
-  function affected(seg: LoadedSegment, change: ProfileChange, changedSegments: Set<string>): boolean {
+  /** The changed profiles whose own change can alter their membership of `seg` (empty: skip it). */
+  function affectedProfiles(seg: LoadedSegment, change: ProfileChange, changedSegments: ReadonlyMap<string, readonly string[]>): string[] {
     const d = seg.deps;
-    if (change.eventNames.some((n) => d.eventNames.has(n))) return true;
-    if (change.traitsChanged && d.traitKeys.size > 0) return true;
-    if (change.computedKeys.some((k) => d.computedKeys.has(k))) return true;
-    for (const s of d.segmentIds) if (changedSegments.has(s)) return true;
-    return matchesEmptyProfile(seg.definition.root);
+    // A rule that holds for a blank profile can be entered by a profile seen for the first time, through any event.
+    if (matchesEmptyProfile(seg.definition.root)) return [...change.profileIds];
+    if (change.computedKeys.some((k) => d.computedKeys.has(k))) return [...change.profileIds];
+    const out = new Set<string>();
+    const addAll = (ids: readonly string[]) => {
+      for (const id of ids) out.add(id);
+    };
+    if (change.byEvent) addAll(change.identityProfileIds ?? []);
+    else if (change.traitsChanged && d.traitKeys.size > 0) addAll(change.profileIds);
+    for (const name of change.eventNames) {
+      if (!d.eventNames.has(name)) continue;
+      const ids = change.byEvent?.[name];
+      addAll(ids ?? change.profileIds);
+    }
+    for (const s of d.segmentIds) addAll(changedSegments.get(s) ?? []);
+    return [...out];
   }
 
   return {
@@ -254,17 +278,20 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
     async evaluateProfiles(change) {
       if (change.profileIds.length === 0) return 0;
       const segments = ordered(await load(change.workspaceId));
-      const changedSegments = new Set<string>();
+      /** Profiles that entered or left each segment in this pass: what a segment referring to it re-checks. */
+      const changedSegments = new Map<string, string[]>();
       let total = 0;
       for (const seg of segments) {
-        if (!affected(seg, change, changedSegments)) continue;
-        const transitions = await apply(seg, change.profileIds);
-        if (transitions.length) changedSegments.add(seg.row.id);
+        const ids = affectedProfiles(seg, change, changedSegments);
+        if (ids.length === 0) continue;
+        const transitions = await apply(seg, ids);
+        if (transitions.length) changedSegments.set(seg.row.id, transitions.map((t) => t.profileId));
         total += transitions.length;
         emit(transitions);
       }
       return total;
     },
+
   };
 }
 

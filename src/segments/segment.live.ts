@@ -43,7 +43,17 @@ export interface LiveSegments extends RecomputeScheduler {
  */
 export function createLiveSegments(deps: { db: Kysely<Database>; queue: JobQueue; engine: SegmentEngine; onError: (err: unknown) => void }, options: LiveSegmentsOptions): LiveSegments {
   const { db, queue, engine } = deps;
-  const gathered = new Map<string, { profileIds: Set<string>; eventNames: Set<string>; traitsChanged: boolean; computedKeys: Set<string> }>();
+  interface Gathered {
+    profileIds: Set<string>;
+    eventNames: Set<string>;
+    traitsChanged: boolean;
+    computedKeys: Set<string>;
+    /** Per event name, the profiles that had it; `exact` false once a change came without that detail. */
+    byEvent: Map<string, Set<string>>;
+    identityProfileIds: Set<string>;
+    exact: boolean;
+  }
+  const gathered = new Map<string, Gathered>();
   let timer: NodeJS.Timeout | null = null;
   const sending = new Set<Promise<unknown>>();
 
@@ -113,12 +123,13 @@ export function createLiveSegments(deps: { db: Kysely<Database>; queue: JobQueue
       clearTimeout(timer);
       timer = null;
     }
-    const jobs = [...gathered].map(([workspaceId, g]) => ({
+    const jobs = [...gathered].map(([workspaceId, g]): ProfileChange => ({
       workspaceId,
       profileIds: [...g.profileIds],
       eventNames: [...g.eventNames],
       traitsChanged: g.traitsChanged,
       computedKeys: [...g.computedKeys],
+      ...(g.exact ? { byEvent: Object.fromEntries([...g.byEvent].map(([name, ids]) => [name, [...ids]])), identityProfileIds: [...g.identityProfileIds] } : {}),
     }));
     gathered.clear();
     inFlight += jobs.length;
@@ -145,11 +156,25 @@ export function createLiveSegments(deps: { db: Kysely<Database>; queue: JobQueue
   function changed(change: ProfileChange): void {
     if (change.profileIds.length === 0) return;
     let g = gathered.get(change.workspaceId);
-    if (!g) gathered.set(change.workspaceId, (g = { profileIds: new Set(), eventNames: new Set(), traitsChanged: false, computedKeys: new Set() }));
+    if (!g) {
+      g = { profileIds: new Set(), eventNames: new Set(), traitsChanged: false, computedKeys: new Set(), byEvent: new Map(), identityProfileIds: new Set(), exact: true };
+      gathered.set(change.workspaceId, g);
+    }
     for (const id of change.profileIds) g.profileIds.add(id);
     for (const n of change.eventNames) g.eventNames.add(n);
     for (const k of change.computedKeys) g.computedKeys.add(k);
     g.traitsChanged ||= change.traitsChanged;
+    // Computed-trait changes name no events and no traits: they stay exact (their segments re-check every id).
+    const detailed = change.byEvent !== undefined && change.identityProfileIds !== undefined;
+    if (!detailed && (change.eventNames.length > 0 || change.traitsChanged)) g.exact = false;
+    if (g.exact) {
+      for (const [name, ids] of Object.entries(change.byEvent ?? {})) {
+        let set = g.byEvent.get(name);
+        if (!set) g.byEvent.set(name, (set = new Set()));
+        for (const id of ids) set.add(id);
+      }
+      for (const id of change.identityProfileIds ?? []) g.identityProfileIds.add(id);
+    }
     if (g.profileIds.size >= MAX_GATHER) void send();
     else if (!timer) timer = setTimeout(trySend, GATHER_MS);
   }
@@ -163,13 +188,30 @@ export function createLiveSegments(deps: { db: Kysely<Database>; queue: JobQueue
   return {
     changed,
     ingested(batch) {
-      const names = new Set<string>();
-      let traitsChanged = false;
+      const byEvent = new Map<string, string[]>();
+      const identity = new Set<string>();
+      const withEvent = new Set<string>();
       for (const e of batch.events) {
-        if (e.name) names.add(e.name);
-        if (e.type === 'identify' || e.type === 'alias') traitsChanged = true;
+        withEvent.add(e.profileId);
+        if (e.name) {
+          let ids = byEvent.get(e.name);
+          if (!ids) byEvent.set(e.name, (ids = []));
+          ids.push(e.profileId);
+        }
+        if (e.type === 'identify' || e.type === 'alias' || !e.name) identity.add(e.profileId);
       }
-      changed({ workspaceId: batch.workspaceId, profileIds: [...new Set(batch.profileIds)], eventNames: [...names], traitsChanged, computedKeys: [] });
+      // Profiles the batch touched without an event of their own (merged away, merged into): everything may have changed.
+      for (const id of batch.profileIds) if (!withEvent.has(id)) identity.add(id);
+      const identityProfileIds = [...identity];
+      changed({
+        workspaceId: batch.workspaceId,
+        profileIds: [...new Set(batch.profileIds)],
+        eventNames: [...byEvent.keys()],
+        traitsChanged: batch.events.some((e) => e.type === 'identify' || e.type === 'alias'),
+        computedKeys: [],
+        byEvent: Object.fromEntries(byEvent),
+        identityProfileIds,
+      });
     },
     async schedule(workspaceId, segmentId, version) {
       hasSegments.delete(workspaceId);
