@@ -14,8 +14,11 @@ export const Config = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
-  /** redis://… for the scaled queue (used from the journeys issue on). */
-  queueUrl: z.string().optional(),
+  /** redis://… to run jobs through BullMQ on Redis (the scaled shape); unset for the embedded queue in the database. */
+  queueUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Public base URL used in links the server prints or sends. */
   publicUrl: z.string().url().optional(),

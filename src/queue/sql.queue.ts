@@ -5,6 +5,7 @@ import type { DialectHelpers } from '../db/dialect.js';
 import type { Clock } from '../platform/clock.js';
 import { UserError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
+import { DEFAULT_BACKOFF_MS, DEFAULT_MAX_ATTEMPTS, errorText, positiveInt, retryDelay } from './engine.js';
 import {
   claimJobs,
   completeJob,
@@ -48,11 +49,8 @@ export interface SqlQueueDeps {
   onError?: (message: string, err: unknown) => void;
 }
 
-const DEFAULT_MAX_ATTEMPTS = 3;
-const MAX_BACKOFF_MS = 6 * 3_600_000;
 const PURGE_EVERY_MS = 3_600_000;
 const DRAIN_POLL_MS = 20;
-const MAX_ERROR_CHARS = 2000;
 
 interface Registration {
   handler: JobHandler<unknown>;
@@ -68,16 +66,6 @@ interface Schedule {
   payload: unknown;
   key: string;
   firstDelayMs: number;
-}
-
-function errorText(err: unknown): string {
-  const text = err instanceof UserError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
-  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
-}
-
-function positiveInt(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  return value;
 }
 
 /**
@@ -224,7 +212,7 @@ export function createSqlQueue(deps: SqlQueueDeps): JobQueue {
         await failJob(db, fence, errorText(err), now);
         return;
       }
-      const delay = Math.min(MAX_BACKOFF_MS, reg.backoffMs * 2 ** (fence.attempt - 1));
+      const delay = retryDelay(reg.backoffMs, fence.attempt);
       await retryJob(db, fence, now + delay, errorText(err), now);
       if (started && !stopped && delay < pollMs) later(delay, wake);
     }
@@ -292,7 +280,7 @@ export function createSqlQueue(deps: SqlQueueDeps): JobQueue {
         handler: handler as JobHandler<unknown>,
         concurrency: positiveInt(options.concurrency ?? 1, 'concurrency'),
         maxAttempts: positiveInt(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, 'maxAttempts'),
-        backoffMs: Math.max(0, options.backoffMs ?? 1000),
+        backoffMs: Math.max(0, options.backoffMs ?? DEFAULT_BACKOFF_MS),
         running: 0,
       });
       wake();

@@ -13,6 +13,7 @@ import { loadInstanceKey } from '../platform/instance-key.js';
 import { createWorkspaceService, type WorkspaceService } from '../platform/workspace.service.js';
 import { createComputedTraitService, type ComputedTraitService } from '../profiles/computed-trait.service.js';
 import { createProfileService, type ProfileService } from '../profiles/profile.service.js';
+import { createBullmqQueue } from '../queue/bullmq.queue.js';
 import type { JobQueue } from '../queue/queue.js';
 import { createSqlQueue } from '../queue/sql.queue.js';
 import { createRfmService, type RfmService } from '../segments/rfm.service.js';
@@ -56,7 +57,9 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
   const eventStore = createSqlEventStore(dialect);
   const workspaces = createWorkspaceService({ db, clock, instanceKey });
   const auth = createAuthService({ db, clock });
-  const queue = createSqlQueue({ db, dialect, clock });
+  // The scaled shape shares work through BullMQ on Redis; the embedded one keeps jobs in the database.
+  const bullmq = config.queueUrl ? createBullmqQueue({ connectionUrl: config.queueUrl, clock }) : null;
+  const queue: JobQueue = bullmq ?? createSqlQueue({ db, dialect, clock });
   const computedTraits = createComputedTraitService({ db, dialect, clock, onError: (err) => console.error('[computed traits] listener failed:', err) });
   const profiles = createProfileService({ db, dialect, eventStore, clock, computedTraits });
   const rfm = createRfmService({ profiles, traits: computedTraits, queue, clock, workspaceIds: async () => (await workspaces.list()).map((w) => w.id) });
@@ -118,6 +121,7 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
       await ingest.stop();
       await segments.live.stop();
       await queue.stop();
+      await bullmq?.close();
       await heavyReader.close();
       await imports.close();
       await database.close();
