@@ -62,3 +62,29 @@ export const TemplateInput = z.object({
   body: TemplateBody,
 });
 export type TemplateInput = z.infer<typeof TemplateInput>;
+
+/** Stable codes for what is wrong with a template (save-time validation and render errors). */
+export const TemplateIssueCode = z.enum([
+  'TEMPLATE_SYNTAX',
+  'TEMPLATE_UNKNOWN_TAG',
+  'TEMPLATE_UNKNOWN_FILTER',
+  'TEMPLATE_UNKNOWN_VARIABLE',
+  'TEMPLATE_SMS_TOO_LONG',
+  'TEMPLATE_WEBHOOK_NOT_JSON',
+  'TEMPLATE_WEBHOOK_BAD_URL',
+  'TEMPLATE_WEBHOOK_BAD_HEADER',
+  'TEMPLATE_RENDERED_EMPTY',
+  'TEMPLATE_RENDER_FAILED',
+]);
+export type TemplateIssueCode = z.infer<typeof TemplateIssueCode>;
+
+/** One problem found in a template, at a JSON path such as `body.content.zh.subject`. */
+export const TemplateIssue = z.object({
+  code: TemplateIssueCode,
+  path: z.string(),
+  message: z.string(),
+  /** 1-based position inside the field's Liquid source, when known. */
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+});
+export type TemplateIssue = z.infer<typeof TemplateIssue>;

@@ -1,0 +1,45 @@
+/**
+ * A channel delivers one rendered message to a provider (an SMTP server, an SMS API, a webhook).
+ * Every provider behaviour — acceptance, rejection, a timeout, a dropped connection — comes back as
+ * a SendResult; `send` throws only for programming errors. The caller (delivery) records the
+ * result: `temporary` is retried with back-off, `permanent` is final.
+ */
+
+export type SendResult =
+  | {
+      status: 'sent';
+      /** The provider's id for the message (SMTP queue answer, Twilio SID), when it gives one. */
+      providerMessageId: string | null;
+      response?: unknown;
+    }
+  | {
+      status: 'temporary';
+      error: string;
+      response?: unknown;
+      /** The provider asked to wait this long (HTTP Retry-After, RFC 9110 §10.2.3). */
+      retryAfterMs?: number;
+    }
+  | { status: 'permanent'; error: string; response?: unknown };
+
+export interface SendOptions {
+  /**
+   * Stable for one logical message across retries and crashes (DESIGN: "a send has an idempotency
+   * key"). Channels pass it to the provider so a repeated send can be recognised.
+   */
+  idempotencyKey: string;
+  /** Aborts the attempt (shutdown); the result is then `temporary`. */
+  signal?: AbortSignal;
+}
+
+export interface MessageChannel<M> {
+  send(message: M, opts: SendOptions): Promise<SendResult>;
+}
+
+export const sent = (providerMessageId: string | null, response?: unknown): SendResult => ({ status: 'sent', providerMessageId, ...(response === undefined ? {} : { response }) });
+export const temporary = (error: string, response?: unknown, retryAfterMs?: number): SendResult => ({
+  status: 'temporary',
+  error,
+  ...(response === undefined ? {} : { response }),
+  ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+});
+export const permanent = (error: string, response?: unknown): SendResult => ({ status: 'permanent', error, ...(response === undefined ? {} : { response }) });

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import { z } from 'zod';
+import { permanent, sent, temporary, type MessageChannel, type SendResult } from './channel.js';
+
+/**
+ * Email over SMTP (nodemailer), one pooled transport per workspace's settings: connections are
+ * reused across messages (`maxMessages` each, up to `maxConnections` at once), and every wait has a
+ * deadline so a server that hangs yields a temporary failure instead of a stuck worker.
+ */
+
+/** `news@shop.example` or `Shop <news@shop.example>`; the domain names the Message-ID. */
+const ADDRESS = /^(?:[^<>]*<\s*)?([^<>\s@]+@([^<>\s@]+\.[^<>\s@]+|localhost))\s*>?$/;
+
+export const EmailSettings = z
+  .object({
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65_535).default(587),
+    /** TLS from the first byte (usually port 465); otherwise STARTTLS when the server offers it. */
+    secure: z.boolean().optional(),
+    user: z.string().min(1).max(500).optional(),
+    pass: z.string().min(1).max(500).optional(),
+    from: z.string().max(500).regex(ADDRESS, 'an address such as "Shop <news@shop.example>"'),
+    replyTo: z.string().max(500).regex(ADDRESS, 'an email address').optional(),
+    /** Refuse to go on (or log in) unless STARTTLS succeeds. */
+    requireTls: z.boolean().default(false),
+    maxConnections: z.number().int().min(1).max(50).default(5),
+    maxMessages: z.number().int().min(1).max(10_000).default(100),
+    /** Connecting, and waiting for the server's greeting. */
+    connectionTimeoutMs: z.number().int().positive().max(120_000).default(10_000),
+    /** Silence on an open connection. */
+    socketTimeoutMs: z.number().int().positive().max(600_000).default(30_000),
+    /** One message end to end, whatever the server does. */
+    sendTimeoutMs: z.number().int().positive().max(600_000).default(60_000),
+    /** DKIM signing (RFC 6376); mailbox providers expect it of bulk senders, and RFC 8058 one-click needs it. */
+    dkim: z.object({ domainName: z.string().min(1), keySelector: z.string().min(1), privateKey: z.string().min(1) }).optional(),
+  })
+  .refine((s) => (s.user === undefined) === (s.pass === undefined), { message: 'user and pass go together', path: ['pass'] });
+export type EmailSettings = z.infer<typeof EmailSettings>;
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Nudge's id for this message, sent as X-Nudge-Message-Id so bounces, replies and complaints can be matched. */
+  nudgeMessageId: string;
+  /** One-click unsubscribe endpoint (RFC 8058); with it come List-Unsubscribe and List-Unsubscribe-Post. */
+  unsubscribeUrl?: string;
+  /** An address that unsubscribes whoever writes to it (RFC 2369), listed after the URL. */
+  unsubscribeMailto?: string;
+  replyTo?: string;
+  headers?: Record<string, string>;
+}
+
+export interface EmailChannel extends MessageChannel<EmailMessage> {
+  /** Closes the pooled connections; sends in flight finish first. */
+  close(): Promise<void>;
+}
+
+/**
+ * The Message-ID (RFC 5322 §3.6.4) for an idempotency key: the same key always gives the same id,
+ * so a message re-sent after a crash is recognisable as a duplicate by the receiver and by us.
+ */
+export function emailMessageId(idempotencyKey: string, from: string): string {
+  const domain = ADDRESS.exec(from.trim())?.[2] ?? 'nudge.invalid';
+  return `<${createHash('sha256').update(`nudge-message:${idempotencyKey}`).digest('hex').slice(0, 40)}@${domain}>`;
+}
+
+/** List-Unsubscribe (RFC 2369) and, for an HTTPS endpoint, List-Unsubscribe-Post (RFC 8058 §3.1). */
+export function unsubscribeHeaders(url: string | undefined, mailto: string | undefined): Record<string, string> {
+  const targets = [url ? `<${url}>` : null, mailto ? `<${mailto.startsWith('mailto:') ? mailto : `mailto:${mailto}`}>` : null].filter((t) => t !== null);
+  if (targets.length === 0) return {};
+  const headers: Record<string, string> = { 'List-Unsubscribe': targets.join(', ') };
+  if (url?.startsWith('https://')) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  return headers;
+}
+
+interface SmtpFailure {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  message: string;
+}
+const asSmtpFailure = (err: unknown): SmtpFailure => {
+  const e = typeof err === 'object' && err !== null ? Object.fromEntries(Object.entries(err)) : {};
+  return {
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e.responseCode === 'number' ? { responseCode: e.responseCode } : {}),
+    ...(typeof e.response === 'string' ? { response: e.response } : {}),
+    message: err instanceof Error ? err.message : String(err),
+  };
+};
+
+/**
+ * RFC 5321 §4.2.1: 4yz is transient, 5yz permanent — except 503 (bad sequence), a session state
+ * problem the next connection does not have. No reply at all (timeout, refused, dropped) is
+ * transient; a message nodemailer cannot even build is not.
+ */
+function classify(err: unknown, signal: AbortSignal): SendResult {
+  const f = asSmtpFailure(err);
+  const answer = f.responseCode === undefined ? undefined : { code: f.responseCode, response: f.response ?? f.message };
+  if (f.responseCode !== undefined) {
+    const text = `SMTP server answered ${f.response ?? f.message}`;
+    return f.responseCode >= 500 && f.responseCode !== 503 ? permanent(text, answer) : temporary(text, answer);
+  }
+  if (signal.aborted || f.code === 'EABORT') return temporary(`Send aborted or timed out: ${f.message}`);
+  if (f.code === 'EMESSAGE' || f.code === 'EENVELOPE' || f.code === 'ECONFIG') return permanent(`Message refused before sending: ${f.message}`);
+  return temporary(`SMTP ${f.code ?? 'error'}: ${f.message}`);
+}
+
+export function createEmailChannel(settings: z.input<typeof EmailSettings>): EmailChannel {
+  const s = EmailSettings.parse(settings);
+  const transport = nodemailer.createTransport({
+    pool: true,
+    host: s.host,
+    port: s.port,
+    secure: s.secure ?? s.port === 465,
+    requireTLS: s.requireTls,
+    ...(s.user !== undefined && s.pass !== undefined ? { auth: { user: s.user, pass: s.pass } } : {}),
+    maxConnections: s.maxConnections,
+    maxMessages: s.maxMessages,
+    connectionTimeout: s.connectionTimeoutMs,
+    greetingTimeout: s.connectionTimeoutMs,
+    socketTimeout: s.socketTimeoutMs,
+    ...(s.dkim ? { dkim: s.dkim } : {}),
+  });
+  return {
+    async send(message, { idempotencyKey, signal }): Promise<SendResult> {
+      const deadline = AbortSignal.timeout(s.sendTimeoutMs);
+      const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+      if (combined.aborted) return temporary('Send aborted before it started');
+      const messageId = emailMessageId(idempotencyKey, s.from);
+      try {
+        const info = await transport.sendMail({
+          from: s.from,
+          to: message.to,
+          ...(message.replyTo ?? s.replyTo ? { replyTo: message.replyTo ?? s.replyTo } : {}),
+          subject: message.subject,
+          // Both parts: multipart/alternative, plain text first (RFC 2046 §5.1.4).
+          text: message.text,
+          html: message.html,
+          messageId,
+          headers: { ...message.headers, 'X-Nudge-Message-Id': message.nudgeMessageId, ...unsubscribeHeaders(message.unsubscribeUrl, message.unsubscribeMailto) },
+          signal: combined,
+        });
+        if (info.accepted.length === 0) return permanent(`SMTP server accepted no recipient: ${info.response}`, { response: info.response, rejected: info.rejected });
+        return sent(messageId, { response: info.response });
+      } catch (err) {
+        if (deadline.aborted && !signal?.aborted) return temporary(`SMTP server ${s.host}:${s.port} did not take the message within ${s.sendTimeoutMs} ms`);
+        return classify(err, combined);
+      }
+    },
+    async close(): Promise<void> {
+      transport.close();
+    },
+  };
+}
