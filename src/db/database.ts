@@ -267,11 +267,17 @@ export interface SubscriptionGroupTable {
   workspace_id: string;
   id: string;
   name: string;
+  /** Chinese name shown on the preference page (0005); null: the name is used. */
+  name_zh: ColumnType<string | null, string | null | undefined, string | null>;
+  description: ColumnType<string, string | undefined, string>;
+  /** active | archived (0005) */
+  status: ColumnType<string, string | undefined, string>;
   /** email | sms | webhook */
   channel: string;
   /** opt_in | opt_out */
   type: string;
   created_at: Millis;
+  updated_at: ColumnType<Millis | null, Millis | null | undefined, Millis | null>;
 }
 
 export interface SubscriptionTable {
@@ -281,6 +287,125 @@ export interface SubscriptionTable {
   /** subscribed | unsubscribed */
   status: string;
   updated_at: Millis;
+}
+
+export interface TemplateTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  description: string;
+  /** email | sms | webhook */
+  channel: string;
+  /** marketing | transactional */
+  kind: string;
+  subscription_group_id: string | null;
+  /** en | zh */
+  default_locale: string;
+  /** TemplateBody (src/messaging/template.schema.ts) */
+  body: Json;
+  version: number;
+  /** active | archived */
+  status: string;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface ChannelSettingsTable {
+  workspace_id: string;
+  /** email | sms | webhook | inbound (provider webhooks into Nudge) */
+  kind: string;
+  /** Non-secret settings (host, port, sender, …). */
+  settings: Json;
+  /** Secret settings as JSON sealed with the instance key (src/platform/crypto.ts `encrypt`). */
+  secret_sealed: string | null;
+  updated_at: Millis;
+}
+
+/** The outbox and delivery log: one row per idempotency key. */
+export interface MessageTable {
+  workspace_id: string;
+  id: string;
+  idempotency_key: string;
+  /** Null for a test send to a bare address. */
+  profile_id: string | null;
+  channel: string;
+  /** marketing | transactional */
+  kind: string;
+  template_id: string | null;
+  template_version: number | null;
+  subscription_group_id: string | null;
+  /** journey | broadcast | test */
+  source_kind: string;
+  source_id: string | null;
+  source_node_id: string | null;
+  source_entry_id: string | null;
+  to_address: string | null;
+  locale: string | null;
+  /** queued | sending | sent | failed | suppressed | skipped | unknown */
+  status: string;
+  /** Why a message was suppressed or skipped (consent), or how it failed. */
+  reason: string | null;
+  attempts: number;
+  max_attempts: number;
+  next_attempt_at: Millis | null;
+  /** While `sending`: after this the attempt is presumed dead (crash) and recovery decides. */
+  lease_until: Millis | null;
+  /**
+   * When the current attempt reached its point of no return (SMTP: just before the end-of-data
+   * dot, RFC 5321 §4.1.1.4). A crash after it means the provider has the message.
+   */
+  committed_at: ColumnType<Millis | null, Millis | null | undefined, Millis | null>;
+  last_error: string | null;
+  provider_message_id: string | null;
+  provider_response: Json | null;
+  subject: string | null;
+  preview: string | null;
+  /** The send request (event, journey context) the message is rendered from. */
+  request: Json;
+  /** The rendered message, fixed at the first attempt so every retry sends the same bytes. */
+  payload: Json | null;
+  created_at: Millis;
+  updated_at: Millis;
+  sent_at: Millis | null;
+}
+
+export interface MessageEventTable {
+  workspace_id: string;
+  id: string;
+  message_id: string;
+  profile_id: string | null;
+  /** delivered | open | click | bounce | complaint | unsubscribe */
+  kind: string;
+  data: Json;
+  dedupe_key: string | null;
+  at: Millis;
+}
+
+export interface SuppressionTable {
+  workspace_id: string;
+  channel: string;
+  /** Normalised email address or phone number. */
+  address: string;
+  /** hard_bounce | complaint | unsubscribe | manual */
+  reason: string;
+  note: string | null;
+  message_id: string | null;
+  created_at: Millis;
+}
+
+export interface FrequencyCapTable {
+  workspace_id: string;
+  channel: string;
+  max_messages: number;
+  window_days: number;
+  updated_at: Millis;
+}
+
+export interface ChannelOptOutTable {
+  workspace_id: string;
+  profile_id: string;
+  channel: string;
+  created_at: Millis;
 }
 
 export interface JobTable {
@@ -300,6 +425,124 @@ export interface JobTable {
   error: string | null;
   locked_until: Millis | null;
   created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface JourneyTableRow {
+  workspace_id: string;
+  id: string;
+  name: string;
+  /** draft | active | paused | archived */
+  status: string;
+  /** The definition being edited (JourneyDefinitionInput, possibly invalid). */
+  draft: Json;
+  current_version: number | null;
+  /** The published version's entry kind (event | segment_entered | …), so triggers find journeys without parsing. */
+  entry_kind: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface JourneyVersionTable {
+  workspace_id: string;
+  journey_id: string;
+  version: number;
+  definition: Json;
+  published_at: Millis;
+}
+
+export interface JourneyEntryTable {
+  workspace_id: string;
+  id: string;
+  journey_id: string;
+  version: number;
+  profile_id: string;
+  /** What started the entry (event messageId, segment transition, schedule occurrence). */
+  trigger_key: string;
+  /** JourneyState (src/journeys/journey.state.ts) */
+  state: Json;
+  /** Bumped by every write: a writer that read an older seq lost the race and re-reads. */
+  seq: number;
+  /** active | waiting | completed | exited | converted */
+  status: string;
+  node_id: string | null;
+  wake_at: Millis | null;
+  entered_at: Millis;
+  ended_at: Millis | null;
+  updated_at: Millis;
+}
+
+export interface JourneyEffectTable {
+  workspace_id: string;
+  id: string;
+  entry_id: string;
+  /** send | update_trait | call_webhook */
+  kind: string;
+  /** JourneyEffect */
+  effect: Json;
+  /** pending | done */
+  status: string;
+  result: Json | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface JourneyStepTable {
+  id: Generated<number>;
+  workspace_id: string;
+  entry_id: string;
+  node_id: string | null;
+  outcome: string;
+  handle: string | null;
+  at: Millis;
+}
+
+export interface JourneyNodeStatTable {
+  workspace_id: string;
+  journey_id: string;
+  node_id: string;
+  entered: number;
+  ended: number;
+  converted: number;
+}
+
+export interface BroadcastTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  segment_id: string;
+  template_id: string;
+  /** draft | scheduled | sending | sent | cancelled */
+  status: string;
+  scheduled_at: Millis | null;
+  throttle_per_minute: number | null;
+  /** { start, end } local times, or null */
+  quiet_hours: Json | null;
+  /** [{ key, templateId }]: A/B variants (empty: the template alone) */
+  variants: Json;
+  test_percent: number;
+  /** open | click */
+  winner_metric: string;
+  test_window_minutes: number;
+  winner: string | null;
+  started_at: Millis | null;
+  finished_at: Millis | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface BroadcastRecipientTable {
+  workspace_id: string;
+  broadcast_id: string;
+  profile_id: string;
+  /** A/B variant key; null for the remainder until the winner is chosen (or without A/B). */
+  variant: string | null;
+  time_zone: string | null;
+  /** pending | held (waits for the winner) | sent | failed | suppressed */
+  status: string;
+  send_at: Millis;
+  message_id: string | null;
+  reason: string | null;
   updated_at: Millis;
 }
 
@@ -329,4 +572,19 @@ export interface Database {
   subscription_groups: SubscriptionGroupTable;
   subscriptions: SubscriptionTable;
   jobs: JobTable;
+  templates: TemplateTable;
+  channel_settings: ChannelSettingsTable;
+  messages: MessageTable;
+  message_events: MessageEventTable;
+  suppressions: SuppressionTable;
+  frequency_caps: FrequencyCapTable;
+  channel_opt_outs: ChannelOptOutTable;
+  journeys: JourneyTableRow;
+  journey_versions: JourneyVersionTable;
+  journey_entries: JourneyEntryTable;
+  journey_effects: JourneyEffectTable;
+  journey_steps: JourneyStepTable;
+  journey_node_stats: JourneyNodeStatTable;
+  broadcasts: BroadcastTable;
+  broadcast_recipients: BroadcastRecipientTable;
 }

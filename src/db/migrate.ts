@@ -5,6 +5,7 @@ import { foundation } from './migrations/0001_foundation.js';
 import { importRowsSkipped } from './migrations/0002_import_rows_skipped.js';
 import { inboxBatches } from './migrations/0003_inbox_batches.js';
 import { segments } from './migrations/0004_segments.js';
+import { messaging } from './migrations/0005_messaging.js';
 import { traitDatesColumn } from './migrations/0006_trait_dates.js';
 
 /** Migrations in order. Each takes the dialect helpers so column types stay dialect-neutral. */
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
   '0002_import_rows_skipped': importRowsSkipped,
   '0003_inbox_batches': inboxBatches,
   '0004_segments': segments,
+  '0005_messaging': messaging,
   '0006_trait_dates': traitDatesColumn,
 };
 

@@ -18,6 +18,7 @@ import { profileRoutes } from '../profiles/profile.routes.js';
 import { jobRoutes } from '../queue/job.routes.js';
 import { rfmRoutes } from '../segments/rfm.routes.js';
 import { segmentRoutes } from '../segments/segment.routes.js';
+import { messagingRoutes } from '../messaging/messaging.module.js';
 import { registerAccessControl } from './access.js';
 import { registerErrorHandling } from './errors.js';
 import type { Nudge } from './nudge.js';
@@ -91,6 +92,7 @@ export async function buildApp(nudge: Nudge, options: AppOptions = {}): Promise<
   jobRoutes(app, { queue: nudge.queue });
   rfmRoutes(app, { rfm: nudge.rfm });
   segmentRoutes(app, { segments: nudge.segments.service });
+  messagingRoutes(app, nudge.messaging);
   for (const plugin of options.plugins ?? []) plugin(app);
 
   const webDir = options.webDir;

@@ -18,6 +18,7 @@ import type { JobQueue } from '../queue/queue.js';
 import { createSqlQueue } from '../queue/sql.queue.js';
 import { createRfmService, type RfmService } from '../segments/rfm.service.js';
 import { createSegments, type Segments } from '../segments/segment.module.js';
+import { createMessaging, type Messaging, type MessagingOptions } from '../messaging/messaging.module.js';
 
 /** Every service, built once: the composition root (STYLE §1, §3). */
 export interface Nudge {
@@ -38,6 +39,8 @@ export interface Nudge {
   rfm: RfmService;
   /** Segment definitions, live membership (through the queue) and the time sweep. */
   segments: Segments;
+  /** Templates, consent, channel settings, delivery (`messaging.delivery.send`), tracking. */
+  messaging: Messaging;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,8 @@ export interface NudgeOptions {
   clock?: Clock;
   /** Override the instance key (tests). */
   instanceKey?: Buffer;
+  /** Delivery retry/timeout settings and channel overrides (tests). */
+  messaging?: MessagingOptions;
 }
 
 export async function createNudge(config: Config, options: NudgeOptions = {}): Promise<Nudge> {
@@ -90,6 +95,19 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
     sweepEveryMs: config.segmentSweepSeconds * 1000,
     onError: (err) => console.error('[segments] live update not enqueued:', err),
   });
+  const messaging = createMessaging({
+    db,
+    dialect,
+    clock,
+    queue,
+    profiles,
+    workspaces,
+    ingest,
+    instanceKey,
+    publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+    ...(options.messaging ? { options: options.messaging } : {}),
+    onError: (err) => console.error('[messaging]', err),
+  });
   const overview = createOverviewService({
     db,
     dialect,
@@ -117,10 +135,12 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
     computedTraits,
     rfm,
     segments,
+    messaging,
     close: async () => {
       await ingest.stop();
       await segments.live.stop();
       await queue.stop();
+      await messaging.close();
       await bullmq?.close();
       await heavyReader.close();
       await imports.close();
