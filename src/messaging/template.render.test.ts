@@ -301,6 +301,13 @@ describe('renderTemplate: {% recommend %}', () => {
     assert.equal(s.text, 'Hello');
   });
 
+  test('in a webhook body, no products is an empty array, so the body stays JSON', async () => {
+    const none = await renderTemplate(webhook({ body: '{"items": {% recommend n: 2 %}}' }), 'en', customer());
+    assert.deepEqual(none.json, { items: [] });
+    const empty = await renderTemplate(webhook({ body: '{"items": {% recommend n: 2 %}}' }), 'en', customer({}, { recommendations: async () => [] }));
+    assert.deepEqual(empty.json, { items: [] });
+  });
+
   test('a failing provider is an outage (OperationalError), not a template fault', async () => {
     const ctx = customer({}, {
       recommendations: async () => {

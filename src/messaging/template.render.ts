@@ -96,7 +96,8 @@ class RecommendTag extends Tag {
 }
 
 function renderProducts(products: Product[], host: RenderHost): string {
-  if (products.length === 0) return '';
+  // In a webhook body the tag stands for a JSON value: no products is an empty array, not nothing.
+  if (products.length === 0) return host.mode === 'json' ? '[]' : '';
   const name = (p: Product): string => p.names?.[host.locale] ?? p.name;
   const price = (p: Product): string =>
     p.price === null ? '' : numberFormat(host.intlLocale, { style: 'currency', currency: p.currency }).format(p.price);
