@@ -25,6 +25,8 @@ export interface JsonSqlHelpers {
    * no other JSON type can compare equal.
    */
   jsonStringEquals(column: string, path: readonly string[], value: string): RawBuilder<boolean>;
+  /** Two-valued: the value at `path` is a JSON string equal to one of `values` (`anyText` over jsonString). */
+  jsonStringIn(column: string, path: readonly string[], values: readonly string[]): RawBuilder<boolean>;
   /**
    * The number stored under a top-level `key` of a column this code base fills with numbers only
    * (`profiles.trait_dates`), or NULL when absent.
@@ -102,6 +104,12 @@ export const sqliteJsonHelpers: JsonSqlHelpers = {
     if (/^[[{]/.test(value)) return sql<boolean>`coalesce(json_type(${doc}, ${p}) = 'text' and json_extract(${doc}, ${p}) = ${value}, false)`;
     return sql<boolean>`coalesce(json_extract(${doc}, ${p}) = ${value}, false)`;
   },
+  jsonStringIn: (column, path, values) => {
+    const [doc, p] = sqliteLocate(column, path);
+    const list = sql`(select value from json_each(${JSON.stringify(values)}))`;
+    if (values.some((v) => /^[[{]/.test(v))) return sql<boolean>`coalesce(json_type(${doc}, ${p}) = 'text' and json_extract(${doc}, ${p}) in ${list}, false)`;
+    return sql<boolean>`coalesce(json_extract(${doc}, ${p}) in ${list}, false)`;
+  },
   storedNumber: (column, key) => {
     const [doc, p] = sqliteLocate(column, [key]);
     return sql<number | null>`json_extract(${doc}, ${p})`;
@@ -152,8 +160,11 @@ export const postgresJsonHelpers: JsonSqlHelpers = {
     return sql<boolean>`(coalesce(jsonb_typeof(${at}), 'missing') = ${sql.lit(PG_TYPES[type])})`;
   },
   jsonString: (column, path) => sql<string | null>`(case when jsonb_typeof(${pgAt(column, path)}) = 'string' then ${pgText(column, path)} end)`,
-  // The type test, not jsonb equality with to_jsonb(value): measured a third slower on 100k profiles.
-  jsonStringEquals: (column, path, value) => sql<boolean>`coalesce(${postgresJsonHelpers.jsonString(column, path)} = ${value}, false)`,
+  // The text first, the type test only for rows whose text matched (AND stops at the first false):
+  // measured cheaper than the CASE of jsonString, and than jsonb equality with to_jsonb(value).
+  jsonStringEquals: (column, path, value) => sql<boolean>`coalesce(${pgText(column, path)} = ${value} and jsonb_typeof(${pgAt(column, path)}) = 'string', false)`,
+  jsonStringIn: (column, path, values) =>
+    sql<boolean>`coalesce(${pgText(column, path)} = any(${[...values]}::text[]) and jsonb_typeof(${pgAt(column, path)}) = 'string', false)`,
   // Only finite numbers are ever stored there, so the cast cannot raise; float8 holds every one exactly.
   storedNumber: (column, key) => sql<number | null>`(${pgText(column, [key])})::float8`,
   // numeric, not double precision: a jsonb number such as 1e400 is a valid numeric but overflows a

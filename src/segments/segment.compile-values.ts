@@ -59,6 +59,8 @@ export interface ValueAccess {
   arrayHasText?: (value: string) => Bool;
   /** Two-valued: the value is this string; when absent, `text = value`. */
   textEquals?: (value: string) => Bool;
+  /** Two-valued: the value is one of these strings; when absent, `text = any(values)`. */
+  textIn?: (values: readonly string[]) => Bool;
 }
 
 /** Reads of a path in a JSON column (`p.traits`, `e.properties`). */
@@ -73,6 +75,7 @@ export function jsonAccess(d: DialectHelpers, column: string, path: readonly str
     present: d.jsonIs(column, path, 'present'),
     arrayHasText: (value) => d.jsonArrayHasText(column, path, value),
     textEquals: (value) => d.jsonStringEquals(column, path, value),
+    textIn: (values) => d.jsonStringIn(column, path, values),
   };
 }
 
@@ -187,7 +190,7 @@ function inList(v: ValueAccess, d: DialectHelpers, values: readonly (string | nu
   const texts = values.filter((x): x is string => typeof x === 'string');
   const numbers = values.filter((x): x is number => typeof x === 'number');
   const parts: Bool[] = [];
-  if (texts.length > 0) parts.push(nn(d.anyText(v.text, texts)));
+  if (texts.length > 0) parts.push(v.textIn ? v.textIn(texts) : nn(d.anyText(v.text, texts)));
   if (numbers.length > 0) parts.push(nn(d.anyNumber(v.number, numbers)));
   for (const b of [true, false]) if (values.includes(b)) parts.push(v.isBoolean(b));
   return or(parts);
