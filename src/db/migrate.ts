@@ -7,6 +7,7 @@ import { inboxBatches } from './migrations/0003_inbox_batches.js';
 import { segments } from './migrations/0004_segments.js';
 import { messaging } from './migrations/0005_messaging.js';
 import { traitDatesColumn } from './migrations/0006_trait_dates.js';
+import { journeys } from './migrations/0007_journeys.js';
 
 /** Migrations in order. Each takes the dialect helpers so column types stay dialect-neutral. */
 const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
   '0004_segments': segments,
   '0005_messaging': messaging,
   '0006_trait_dates': traitDatesColumn,
+  '0007_journeys': journeys,
 };
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectHelpers): Promise<void> {

@@ -19,6 +19,7 @@ import { jobRoutes } from '../queue/job.routes.js';
 import { rfmRoutes } from '../segments/rfm.routes.js';
 import { segmentRoutes } from '../segments/segment.routes.js';
 import { messagingRoutes } from '../messaging/messaging.module.js';
+import { journeysRoutes } from '../journeys/journey.module.js';
 import { registerAccessControl } from './access.js';
 import { registerErrorHandling } from './errors.js';
 import type { Nudge } from './nudge.js';
@@ -93,6 +94,7 @@ export async function buildApp(nudge: Nudge, options: AppOptions = {}): Promise<
   rfmRoutes(app, { rfm: nudge.rfm });
   segmentRoutes(app, { segments: nudge.segments.service });
   messagingRoutes(app, nudge.messaging);
+  journeysRoutes(app, nudge.journeys);
   for (const plugin of options.plugins ?? []) plugin(app);
 
   const webDir = options.webDir;

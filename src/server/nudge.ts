@@ -19,6 +19,7 @@ import { createSqlQueue } from '../queue/sql.queue.js';
 import { createRfmService, type RfmService } from '../segments/rfm.service.js';
 import { createSegments, type Segments } from '../segments/segment.module.js';
 import { createMessaging, type Messaging, type MessagingOptions } from '../messaging/messaging.module.js';
+import { createJourneys, type Journeys } from '../journeys/journey.module.js';
 
 /** Every service, built once: the composition root (STYLE §1, §3). */
 export interface Nudge {
@@ -41,6 +42,8 @@ export interface Nudge {
   segments: Segments;
   /** Templates, consent, channel settings, delivery (`messaging.delivery.send`), tracking. */
   messaging: Messaging;
+  /** Journeys (durable engine on the queue) and broadcasts. */
+  journeys: Journeys;
   close(): Promise<void>;
 }
 
@@ -108,6 +111,7 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
     ...(options.messaging ? { options: options.messaging } : {}),
     onError: (err) => console.error('[messaging]', err),
   });
+  const journeys = createJourneys({ db, dialect, clock, queue, profiles, ingest, segments, messaging, onError: (err) => console.error('[journeys]', err) });
   const overview = createOverviewService({
     db,
     dialect,
@@ -136,6 +140,7 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
     rfm,
     segments,
     messaging,
+    journeys,
     close: async () => {
       await ingest.stop();
       await segments.live.stop();

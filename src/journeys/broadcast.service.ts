@@ -1,0 +1,310 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/database.js';
+import { readJson } from '../db/dialect.js';
+import type { Messaging } from '../messaging/messaging.module.js';
+import type { DeliveryResult } from '../messaging/message.schema.js';
+import { audit } from '../platform/audit.js';
+import type { Clock } from '../platform/clock.js';
+import { assertUnreachable, notFound, UserError } from '../platform/errors.js';
+import { newId, toIso, toIsoOrNull } from '../platform/ids.js';
+import type { ProfileService } from '../profiles/profile.service.js';
+import type { SegmentService } from '../segments/segment.service.js';
+import type { JobQueue } from '../queue/queue.js';
+import * as repo from './broadcast.repository.js';
+import { AbTest, BroadcastQuietHours, BroadcastStatus, type BroadcastCounts, type BroadcastCreate, type BroadcastView } from './broadcast.schema.js';
+import { unitHash } from './journey.hash.js';
+import { firstTimeZone, localMinutes, nextTimeOfDay, parseTimeOfDay } from './journey.time.js';
+
+/**
+ * Broadcasts: a snapshot of the segment's members at start, then a tick job that sends what is due,
+ * at most `throttlePerMinute` a minute, deferring customers inside quiet hours (in their zone) to the
+ * end of them. With an A/B test, a hashed share gets the variants and the rest are held until the
+ * window ends, then get the variant with the best open or click rate. Every send's key is
+ * `broadcast:<id>:<profile>`, so a tick run twice sends nobody twice.
+ */
+
+export interface BroadcastService {
+  list(workspaceId: string): Promise<BroadcastView[]>;
+  get(workspaceId: string, id: string): Promise<BroadcastView>;
+  create(workspaceId: string, input: BroadcastCreate, actor: string): Promise<BroadcastView>;
+  /** Send now, or at scheduledAt when it is set. */
+  send(workspaceId: string, id: string, actor: string): Promise<BroadcastView>;
+  cancel(workspaceId: string, id: string, actor: string): Promise<BroadcastView>;
+  /** Snapshot the recipients and start ticking (the start job). */
+  start(workspaceId: string, id: string): Promise<void>;
+  /** Send what is due and schedule the next tick (the tick job). */
+  tick(workspaceId: string, id: string): Promise<void>;
+}
+
+export const BROADCAST_START_QUEUE = 'broadcasts.start';
+export const BROADCAST_TICK_QUEUE = 'broadcasts.tick';
+const Payload = z.object({ workspaceId: z.string(), broadcastId: z.string() });
+const MINUTE = 60_000;
+const PAGE = 200;
+/** Sends per tick without a throttle: the tick re-enqueues itself at once for the rest. */
+const UNTHROTTLED_BATCH = 500;
+
+export function createBroadcastService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  queue: JobQueue;
+  profiles: ProfileService;
+  segments: SegmentService;
+  messaging: Messaging;
+  segmentExists(workspaceId: string, segmentId: string): Promise<boolean>;
+  onError: (err: unknown) => void;
+}): BroadcastService {
+  const { db, clock, queue, messaging } = deps;
+
+  async function row(workspaceId: string, id: string): Promise<repo.BroadcastRow> {
+    const r = await repo.findBroadcast(db, workspaceId, id);
+    if (!r) throw notFound('Broadcast', 'id');
+    return r;
+  }
+
+  async function view(r: repo.BroadcastRow): Promise<BroadcastView> {
+    const counts: BroadcastCounts = { recipients: 0, pending: 0, held: 0, sent: 0, failed: 0, suppressed: 0, retrying: 0 };
+    for (const c of await repo.statusCounts(db, r.workspace_id, r.id)) {
+      const n = Number(c.n);
+      counts.recipients += n;
+      if (c.status === 'pending' || c.status === 'held' || c.status === 'sent' || c.status === 'failed' || c.status === 'suppressed' || c.status === 'retrying') counts[c.status] += n;
+    }
+    return {
+      id: r.id,
+      name: r.name,
+      segmentId: r.segment_id,
+      templateId: r.template_id,
+      status: BroadcastStatus.parse(r.status),
+      scheduledAt: toIsoOrNull(r.scheduled_at),
+      throttlePerMinute: r.throttle_per_minute,
+      quietHours: r.quiet_hours === null ? null : BroadcastQuietHours.parse(readJson(r.quiet_hours, {})),
+      abTest: abTestOf(r),
+      winner: r.winner,
+      startedAt: toIsoOrNull(r.started_at),
+      finishedAt: toIsoOrNull(r.finished_at),
+      counts,
+      createdAt: toIso(r.created_at),
+    };
+  }
+
+  const enqueueTick = (workspaceId: string, broadcastId: string, runAt: number) =>
+    queue.enqueue(BROADCAST_TICK_QUEUE, { workspaceId, broadcastId }, { workspaceId, runAt, dedupeKey: `${broadcastId}@${runAt}` });
+
+  async function checkTemplate(workspaceId: string, templateId: string, field: string): Promise<void> {
+    try {
+      await messaging.templates.get(workspaceId, templateId);
+    } catch (err) {
+      if (err instanceof UserError && err.status === 404) throw new UserError('BROADCAST_UNKNOWN_TEMPLATE', `There is no template "${templateId}"`, { field });
+      throw err;
+    }
+  }
+
+  /** The A/B winner: best rate of opens (or clicks) per sent message; ties go to the earlier variant. */
+  async function pickWinner(r: repo.BroadcastRow, ab: AbTest): Promise<string> {
+    let best = { key: ab.variants[0]?.key ?? '', rate: -1 };
+    for (const v of ab.variants) {
+      const sent = await repo.sentOfVariant(db, r.workspace_id, r.id, v.key);
+      let hits = 0;
+      for (const s of sent) {
+        if (!s.message_id) continue;
+        const m = await messaging.messages.get(r.workspace_id, s.message_id);
+        if (m.events.some((e) => e.kind === ab.winnerMetric)) hits++;
+      }
+      const rate = sent.length === 0 ? 0 : hits / sent.length;
+      if (rate > best.rate) best = { key: v.key, rate };
+    }
+    return best.key;
+  }
+
+  /** The instant quiet hours end when `now` falls inside them in `zone`, else null. */
+  function quietUntil(q: BroadcastQuietHours | null, now: number, zone: string): number | null {
+    if (!q) return null;
+    const [sh, sm] = parseTimeOfDay(q.start);
+    const [eh, em] = parseTimeOfDay(q.end);
+    const start = sh * 60 + sm;
+    const end = eh * 60 + em;
+    const m = localMinutes(now, zone);
+    // A window such as 21:00–08:00 wraps past midnight.
+    const inside = start < end ? m >= start && m < end : m >= start || m < end;
+    return inside ? nextTimeOfDay(now, q.end, zone) : null;
+  }
+
+  const service: BroadcastService = {
+    async list(workspaceId) {
+      return Promise.all((await repo.listBroadcasts(db, workspaceId)).map(view));
+    },
+
+    async get(workspaceId, id) {
+      return view(await row(workspaceId, id));
+    },
+
+    async create(workspaceId, input, actor) {
+      if (!(await deps.segmentExists(workspaceId, input.segmentId))) throw new UserError('BROADCAST_UNKNOWN_SEGMENT', `There is no segment "${input.segmentId}"`, { field: 'segmentId' });
+      await checkTemplate(workspaceId, input.templateId, 'templateId');
+      for (const [i, v] of (input.abTest?.variants ?? []).entries()) await checkTemplate(workspaceId, v.templateId, `abTest.variants[${i}].templateId`);
+      const now = clock.now();
+      const id = newId('bc', now);
+      await repo.insertBroadcast(db, {
+        workspace_id: workspaceId,
+        id,
+        name: input.name,
+        segment_id: input.segmentId,
+        template_id: input.templateId,
+        status: 'draft',
+        scheduled_at: input.scheduledAt ? Date.parse(input.scheduledAt) : null,
+        throttle_per_minute: input.throttlePerMinute ?? null,
+        quiet_hours: input.quietHours ? JSON.stringify(input.quietHours) : null,
+        variants: JSON.stringify(input.abTest?.variants ?? []),
+        test_percent: input.abTest?.testPercent ?? 0,
+        winner_metric: input.abTest?.winnerMetric ?? 'open',
+        test_window_minutes: input.abTest?.testWindowMinutes ?? 0,
+        winner: null,
+        started_at: null,
+        finished_at: null,
+        created_at: now,
+        updated_at: now,
+      });
+      await audit(db, { workspaceId, actor, action: 'broadcast.create', target: id, data: { name: input.name }, at: now });
+      return view(await row(workspaceId, id));
+    },
+
+    async send(workspaceId, id, actor) {
+      const r = await row(workspaceId, id);
+      const now = clock.now();
+      if (!(await repo.updateBroadcast(db, workspaceId, id, ['draft'], { status: 'scheduled', updated_at: now }))) {
+        throw new UserError('BROADCAST_NOT_DRAFT', `The broadcast is already ${r.status}`, { status: 409 });
+      }
+      const runAt = Math.max(now, r.scheduled_at ?? now);
+      await queue.enqueue(BROADCAST_START_QUEUE, { workspaceId, broadcastId: id }, { workspaceId, runAt, dedupeKey: `${id}:start` });
+      await audit(db, { workspaceId, actor, action: 'broadcast.send', target: id, data: { runAt }, at: now });
+      return view(await row(workspaceId, id));
+    },
+
+    async cancel(workspaceId, id, actor) {
+      const r = await row(workspaceId, id);
+      const now = clock.now();
+      if (!(await repo.updateBroadcast(db, workspaceId, id, ['draft', 'scheduled', 'sending'], { status: 'cancelled', finished_at: now, updated_at: now }))) {
+        throw new UserError('BROADCAST_FINISHED', `The broadcast is already ${r.status}`, { status: 409 });
+      }
+      await audit(db, { workspaceId, actor, action: 'broadcast.cancel', target: id, data: {}, at: now });
+      return view(await row(workspaceId, id));
+    },
+
+    async start(workspaceId, id) {
+      const r = await repo.findBroadcast(db, workspaceId, id);
+      // 'sending' too: a start job that crashed after the status change resumes the snapshot.
+      if (!r || (r.status !== 'scheduled' && r.status !== 'sending')) return;
+      const now = clock.now();
+      const startedAt = r.started_at ?? now;
+      await repo.updateBroadcast(db, workspaceId, id, ['scheduled', 'sending'], { status: 'sending', started_at: startedAt, updated_at: now });
+      const ab = abTestOf(r);
+      for (let offset = 0; ; offset += PAGE) {
+        const page = await deps.segments.members(workspaceId, r.segment_id, { limit: PAGE, offset });
+        await repo.insertRecipients(
+          db,
+          page.items.map((m) => {
+            const inTest = ab !== null && unitHash(`broadcast:${id}:${m.id}`) * 100 < ab.testPercent;
+            const variant = ab && inTest ? (ab.variants[Math.floor(unitHash(`broadcast:${id}:${m.id}:variant`) * ab.variants.length)]?.key ?? null) : null;
+            const held = ab !== null && !inTest;
+            return {
+              workspace_id: workspaceId,
+              broadcast_id: id,
+              profile_id: m.id,
+              variant,
+              time_zone: firstTimeZone(m.traits.timezone, 'UTC'),
+              status: held ? 'held' : 'pending',
+              send_at: held ? startedAt + (ab?.testWindowMinutes ?? 0) * MINUTE : startedAt,
+              message_id: null,
+              reason: null,
+              updated_at: now,
+            };
+          }),
+        );
+        if (page.items.length < PAGE) break;
+      }
+      await enqueueTick(workspaceId, id, now);
+    },
+
+    async tick(workspaceId, id) {
+      const r = await repo.findBroadcast(db, workspaceId, id);
+      if (!r || r.status !== 'sending') return;
+      const now = clock.now();
+      const ab = abTestOf(r);
+      if (ab && r.winner === null && r.started_at !== null && now >= r.started_at + ab.testWindowMinutes * MINUTE) {
+        const winner = await pickWinner(r, ab);
+        await repo.updateBroadcast(db, workspaceId, id, ['sending'], { winner, updated_at: now });
+        await repo.releaseHeld(db, workspaceId, id, winner, now);
+      }
+      const quiet = r.quiet_hours === null ? null : BroadcastQuietHours.parse(readJson(r.quiet_hours, {}));
+      const budget = r.throttle_per_minute ?? UNTHROTTLED_BATCH;
+      const templateOf = (variant: string | null) => ab?.variants.find((v) => v.key === variant)?.templateId ?? r.template_id;
+      let sent = 0;
+      // Deferred customers do not use up the minute's budget: read on until it is spent or nothing is due.
+      for (;;) {
+        const due = await repo.dueRecipients(db, workspaceId, id, now, budget - sent);
+        if (due.length === 0) break;
+        for (const rec of due) {
+          const until = quietUntil(quiet, now, rec.time_zone ?? 'UTC');
+          if (until !== null) {
+            await repo.updateRecipient(db, workspaceId, id, rec.profile_id, { send_at: until, updated_at: now });
+            continue;
+          }
+          const result = await messaging.delivery.send({
+            workspaceId,
+            profileId: rec.profile_id,
+            templateId: templateOf(rec.variant),
+            idempotencyKey: `broadcast:${id}:${rec.profile_id}`,
+            source: { kind: 'broadcast', id },
+          });
+          sent++;
+          await repo.updateRecipient(db, workspaceId, id, rec.profile_id, { ...recipientOutcome(result), message_id: result.messageId, updated_at: clock.now() });
+        }
+        if (sent >= budget) break;
+      }
+      const next = await repo.nextSendAt(db, workspaceId, id);
+      if (next === null) {
+        await repo.updateBroadcast(db, workspaceId, id, ['sending'], { status: 'sent', finished_at: now, updated_at: now });
+        return;
+      }
+      // A full throttled batch waits out the minute; otherwise the next due recipient sets the time.
+      await enqueueTick(workspaceId, id, Math.max(next, sent >= budget ? now + (r.throttle_per_minute !== null ? MINUTE : 0) : now));
+    },
+  };
+
+  queue.register(BROADCAST_START_QUEUE, async (raw) => {
+    const p = Payload.parse(raw);
+    await service.start(p.workspaceId, p.broadcastId);
+    return {};
+  });
+  queue.register(BROADCAST_TICK_QUEUE, async (raw) => {
+    const p = Payload.parse(raw);
+    await service.tick(p.workspaceId, p.broadcastId);
+    return {};
+  });
+  return service;
+}
+
+function abTestOf(r: repo.BroadcastRow): AbTest | null {
+  const variants = readJson<unknown[]>(r.variants, []);
+  if (variants.length < 2) return null;
+  return AbTest.parse({ variants, testPercent: r.test_percent, winnerMetric: r.winner_metric, testWindowMinutes: r.test_window_minutes });
+}
+
+function recipientOutcome(result: DeliveryResult): { status: string; reason: string | null } {
+  switch (result.status) {
+    case 'sent':
+      return { status: 'sent', reason: null };
+    case 'suppressed':
+    case 'skipped':
+      return { status: 'suppressed', reason: result.reason };
+    case 'failed':
+    case 'unknown':
+      return { status: 'failed', reason: result.error };
+    case 'queued':
+    case 'sending':
+      return { status: 'retrying', reason: null };
+    default:
+      return assertUnreachable(result);
+  }
+}

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { testDialects } from '../db/testing.js';
+import { apiAs, createMessagingTestNudge, newsletterTemplate, setupShop, startTestSmtp, type TestSmtp } from '../messaging/messaging.testing.js';
+import { manualClock } from '../platform/clock.js';
+import type { TestNudge } from '../testing/nudge.testing.js';
+import { BROADCAST_TICK_QUEUE } from './broadcast.service.js';
+
+const START = Date.UTC(2026, 5, 1, 12); // 20:00 in Shanghai
+const MINUTE = 60_000;
+
+interface View {
+  id: string;
+  status: string;
+  winner: string | null;
+  counts: { recipients: number; pending: number; held: number; sent: number; failed: number; suppressed: number };
+}
+
+for (const dialect of testDialects()) {
+  describe(`broadcasts: throttled, quiet hours per customer zone, A/B winner (${dialect})`, () => {
+    const clock = manualClock(START);
+    let t: TestNudge;
+    let smtp: TestSmtp;
+    let shop: Awaited<ReturnType<typeof setupShop>>;
+    let api: ReturnType<typeof apiAs>;
+    let segmentId: string;
+
+    const settle = async () => {
+      await t.nudge.ingest.flush();
+      await t.nudge.journeys.idle();
+      await t.nudge.queue.drain();
+    };
+    const get = async (id: string): Promise<View> => (await api('GET', `/api/v1/broadcasts/${id}`)).body as View;
+    const createAndSend = async (body: Record<string, unknown>): Promise<string> => {
+      const res = await api('POST', '/api/v1/broadcasts', { name: 'June picks', segmentId, templateId: shop.templateId, ...body });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      const id = (res.body as View).id;
+      const sent = await api('POST', `/api/v1/broadcasts/${id}/send`);
+      assert.equal(sent.status, 200, JSON.stringify(sent.body));
+      await settle();
+      return id;
+    };
+    const mailsTo = (address: string) => smtp.received.filter((m) => m.to.includes(address));
+
+    before(async () => {
+      smtp = await startTestSmtp();
+      t = await createMessagingTestNudge(dialect, { clock });
+      api = apiAs(t);
+      shop = await setupShop(t, smtp);
+      await t.nudge.ingest.ingest(t.workspace.id, [
+        { type: 'identify', userId: 'ann', traits: { timezone: 'Asia/Shanghai' } },
+        { type: 'identify', userId: 'eve', traits: { email: 'eve@example.com', name: 'Eve' } },
+      ]);
+      const seg = await api('POST', '/api/v1/segments', { name: 'Has email', definition: { root: { kind: 'trait', key: 'email', op: 'exists' } } });
+      assert.equal(seg.status, 201, JSON.stringify(seg.body));
+      segmentId = (seg.body as { id: string }).id;
+      await settle();
+    });
+    after(async () => {
+      await t.cleanup();
+      await smtp.close();
+    });
+    beforeEach(() => {
+      smtp.received.length = 0;
+    });
+
+    test('two a minute, and the customer in Shanghai waits for the end of quiet hours there', async () => {
+      const id = await createAndSend({ throttlePerMinute: 2, quietHours: { start: '19:00', end: '08:00' } });
+      assert.equal(smtp.received.length, 2, 'the first minute sends two');
+      assert.equal(mailsTo('ann@example.com').length, 0);
+      clock.advance(MINUTE);
+      await settle();
+      assert.equal(smtp.received.length, 3, 'the second minute sends the third UTC customer');
+      assert.deepEqual((await get(id)).counts, { recipients: 4, pending: 1, held: 0, sent: 3, failed: 0, suppressed: 0, retrying: 0 });
+
+      clock.set(Date.UTC(2026, 5, 1, 23, 59)); // 07:59 in Shanghai
+      await settle();
+      assert.equal(mailsTo('ann@example.com').length, 0);
+      clock.set(Date.UTC(2026, 5, 2, 0, 0)); // 08:00 in Shanghai
+      await settle();
+      assert.equal(mailsTo('ann@example.com').length, 1);
+      const done = await get(id);
+      assert.equal(done.status, 'sent');
+      assert.equal(done.counts.sent, 4);
+
+      // A tick repeated after a crash that left a recipient marked pending sends nothing again.
+      const db = t.nudge.database.db;
+      await db.updateTable('broadcasts').set({ status: 'sending' }).where('id', '=', id).execute();
+      await db.updateTable('broadcast_recipients').set({ status: 'pending' }).where('broadcast_id', '=', id).execute();
+      await t.nudge.queue.enqueue(BROADCAST_TICK_QUEUE, { workspaceId: t.workspace.id, broadcastId: id });
+      await t.nudge.queue.enqueue(BROADCAST_TICK_QUEUE, { workspaceId: t.workspace.id, broadcastId: id });
+      await settle();
+      // Midnight UTC is inside quiet hours for the UTC customers: their repeat waits until 08:00 UTC.
+      for (const at of [Date.UTC(2026, 5, 2, 8, 0), Date.UTC(2026, 5, 2, 8, 1), Date.UTC(2026, 5, 2, 8, 2)]) {
+        clock.set(at);
+        await settle();
+      }
+      assert.equal(smtp.received.length, 4, 'every customer received the broadcast exactly once');
+      assert.equal((await get(id)).counts.sent, 4);
+    });
+
+    test('scheduled A/B test: variants go to the test share; after the window the rest get the variant with more opens', async () => {
+      const b = await api('POST', '/api/v1/templates', { ...newsletterTemplate(shop.groupId), name: 'Variant B', body: { channel: 'email', content: { en: { subject: 'Variant B for {{ profile.traits.name }}', html: '<p>B</p>' } } } });
+      assert.equal(b.status, 201, JSON.stringify(b.body));
+      const variantB = (b.body as { id: string }).id;
+      const at = clock.now() + 60 * MINUTE;
+      const id = await createAndSend({
+        scheduledAt: new Date(at).toISOString(),
+        abTest: { variants: [{ key: 'A', templateId: shop.templateId }, { key: 'B', templateId: variantB }], testPercent: 50, winnerMetric: 'open', testWindowMinutes: 30 },
+      });
+      assert.equal(smtp.received.length, 0, 'nothing before scheduledAt');
+      clock.set(at);
+      await settle();
+      const db = t.nudge.database.db;
+      const rows = await db.selectFrom('broadcast_recipients').selectAll().where('broadcast_id', '=', id).execute();
+      const tested = rows.filter((r) => r.status === 'sent');
+      assert.equal(smtp.received.length, tested.length);
+      assert.equal(rows.filter((r) => r.status === 'held').length, 4 - tested.length);
+      // B's recipients opened their messages.
+      const bMessages = tested.filter((r) => r.variant === 'B');
+      for (const r of bMessages) {
+        await db.insertInto('message_events').values({ workspace_id: t.workspace.id, id: `ev-${r.profile_id}`, message_id: r.message_id ?? '', profile_id: r.profile_id, kind: 'open', data: '{}', dedupe_key: null, at: clock.now() }).execute();
+      }
+      clock.advance(30 * MINUTE);
+      await settle();
+      const done = await get(id);
+      const winner = bMessages.length > 0 ? 'B' : 'A';
+      assert.equal(done.winner, winner);
+      assert.equal(done.status, 'sent');
+      assert.equal(done.counts.sent, 4);
+      assert.equal(smtp.received.length, 4);
+      const heldSubjects = smtp.received.slice(tested.length).map((m) => m.parsed.subject ?? '');
+      assert.ok(heldSubjects.every((s) => s.startsWith('Variant B') === (winner === 'B')), heldSubjects.join(', '));
+    });
+  });
+}

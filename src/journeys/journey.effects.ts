@@ -1,0 +1,196 @@
+import type { Kysely } from 'kysely';
+import { Liquid } from 'liquidjs';
+import type { Database } from '../db/database.js';
+import { readJson } from '../db/dialect.js';
+import type { IngestService } from '../ingest/ingest.service.js';
+import type { DeliveryService } from '../messaging/delivery.service.js';
+import type { DeliveryResult } from '../messaging/message.schema.js';
+import type { Clock } from '../platform/clock.js';
+import { assertUnreachable } from '../platform/errors.js';
+import type { ProfileService } from '../profiles/profile.service.js';
+import type { JobQueue } from '../queue/queue.js';
+import { EFFECT_QUEUE, type JourneyEngine } from './journey.engine.js';
+import { readPath } from './journey.match.js';
+import * as repo from './journey.repository.js';
+import { JourneyEffect, type JourneyContext, type JourneyEffectOf, type JourneyInputOf, type JsonValue } from './journey.state.js';
+
+/**
+ * Carrying out one outbox row: a send through messaging (idempotent per key, so a retried job sends
+ * nothing twice), a trait update through ingest (an identify whose messageId is the effect's key, so
+ * a repeat is dropped), a webhook call with a deadline (at least once; the receiver gets an
+ * Idempotency-Key header to drop copies). The answer goes back to the entry when it waits for one;
+ * then the row is marked done. A crash before `done` repeats the row, which every step tolerates.
+ */
+
+export interface EffectRunnerDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  queue: JobQueue;
+  delivery: DeliveryService;
+  ingest: IngestService;
+  profiles: ProfileService;
+  engine: () => JourneyEngine;
+  webhookTimeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+type Answer = Omit<JourneyInputOf<'effect_result'>, 'kind' | 'idempotencyKey'>;
+
+/** How long before asking messaging again about an awaited send it is still retrying. */
+const RECHECK_MS = 60_000;
+
+const liquid = new Liquid({ strictFilters: true });
+
+export function createEffectRunner(deps: EffectRunnerDeps): (workspaceId: string, effectId: string) => Promise<void> {
+  const { db, clock } = deps;
+  const doFetch = deps.fetch ?? fetch;
+
+  /** What Liquid in webhook and trait values can refer to. */
+  async function scope(workspaceId: string, profileId: string, context: JourneyContext): Promise<Record<string, unknown>> {
+    const p = await deps.profiles.get(workspaceId, profileId, 0);
+    return { profile: { id: p.id, userId: p.userId, email: p.email, phone: p.phone, traits: p.traits }, traits: p.traits, event: context.event, responses: context.responses, vars: context.vars };
+  }
+
+  async function send(row: repo.EffectRow, entry: repo.EntryRow, e: JourneyEffectOf<'send'>): Promise<Answer | 'later'> {
+    const result: DeliveryResult = await deps.delivery.send({
+      workspaceId: row.workspace_id,
+      profileId: entry.profile_id,
+      templateId: e.templateId,
+      idempotencyKey: `journey:${e.idempotencyKey}`,
+      source: { kind: 'journey', id: entry.journey_id, nodeId: e.nodeId, entryId: entry.id },
+      event: e.context.event ? { name: e.context.event.name, properties: e.context.event.properties } : null,
+      journey: { responses: e.context.responses, vars: e.context.vars },
+    });
+    switch (result.status) {
+      case 'sent':
+        return { ok: true };
+      case 'suppressed':
+      case 'skipped':
+        return { ok: false, error: result.reason };
+      case 'failed':
+      case 'unknown':
+        return { ok: false, error: result.status };
+      case 'queued':
+      case 'sending':
+        // Messaging retries it itself; only an entry waiting for the answer needs to ask again.
+        return e.awaitResult ? 'later' : { ok: true };
+      default:
+        return assertUnreachable(result);
+    }
+  }
+
+  async function webhook(row: repo.EffectRow, entry: repo.EntryRow, e: JourneyEffectOf<'call_webhook'>): Promise<Answer> {
+    const vars = await scope(row.workspace_id, entry.profile_id, e.context);
+    const render = async (s: string): Promise<string> => String(await liquid.parseAndRender(s, vars));
+    let url: URL;
+    try {
+      url = new URL((await render(e.request.url)).trim());
+    } catch {
+      return { ok: false, error: 'bad_url' };
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, error: 'bad_url' };
+    const headers: Record<string, string> = { 'idempotency-key': e.idempotencyKey };
+    for (const [k, v] of Object.entries(e.request.headers)) headers[k] = await render(v);
+    const body = e.request.body !== undefined && e.request.method !== 'GET' ? await render(e.request.body) : undefined;
+    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    try {
+      const res = await doFetch(url, { method: e.request.method, headers, ...(body !== undefined ? { body } : {}), signal: AbortSignal.timeout(deps.webhookTimeoutMs ?? 10_000) });
+      const text = await res.text();
+      let response: JsonValue = text;
+      try {
+        // A JSON answer is kept parsed so later nodes can read its fields.
+        response = JSON.parse(text) as JsonValue;
+      } catch {
+        // Not JSON: kept as text.
+      }
+      return res.ok ? { ok: true, response } : { ok: false, response, error: `http_${res.status}` };
+    } catch (err) {
+      return { ok: false, error: err instanceof Error && err.name === 'TimeoutError' ? 'timeout' : 'network' };
+    }
+  }
+
+  async function trait(row: repo.EffectRow, entry: repo.EntryRow, e: JourneyEffectOf<'update_trait'>): Promise<Answer> {
+    const profile = await deps.profiles.get(row.workspace_id, entry.profile_id, 0);
+    const anonymousId = profile.identities.find((i) => i.kind === 'anonymous_id')?.value;
+    if (!profile.userId && !anonymousId) return { ok: false, error: 'no_identity' };
+    const change = e.change;
+    let value: unknown;
+    switch (change.op) {
+      case 'set':
+        value = typeof change.value === 'string' ? String(await liquid.parseAndRender(change.value, await scope(row.workspace_id, entry.profile_id, e.context))) : change.value;
+        break;
+      case 'increment': {
+        const current = readPath(profile.traits, change.key);
+        value = (typeof current === 'number' ? current : 0) + change.by;
+        break;
+      }
+      case 'unset':
+        value = null;
+        break;
+      default:
+        return assertUnreachable(change);
+    }
+    const [top, ...rest] = change.key.split('.');
+    if (!top) return { ok: false, error: 'bad_key' };
+    const traits = { [top]: rest.length === 0 ? value : nested(profile.traits[top], rest, value) };
+    await deps.ingest.ingest(row.workspace_id, [
+      { type: 'identify', ...(profile.userId ? { userId: profile.userId } : { anonymousId }), traits, messageId: `journey-trait:${e.idempotencyKey}`, timestamp: new Date(clock.now()).toISOString() },
+    ]);
+    // The entry moves on only once the trait is on the profile, so a condition right after sees it.
+    await deps.ingest.flush();
+    return { ok: true };
+  }
+
+  return async function runEffect(workspaceId, effectId) {
+    const row = await repo.findEffect(db, workspaceId, effectId);
+    if (!row || row.status === 'done') return;
+    const effect = JourneyEffect.parse(readJson(row.effect, {}));
+    const entry = await repo.findEntry(db, workspaceId, row.entry_id);
+    if (!entry) return repo.finishEffect(db, workspaceId, effectId, { ok: false, error: 'entry_gone' }, clock.now());
+    let answer: Answer | 'later';
+    let awaited = true;
+    switch (effect.kind) {
+      case 'send':
+        awaited = effect.awaitResult;
+        answer = await send(row, entry, effect);
+        break;
+      case 'call_webhook':
+        answer = await webhook(row, entry, effect);
+        break;
+      case 'update_trait':
+        answer = await trait(row, entry, effect);
+        break;
+      case 'schedule_timer':
+      case 'record_step':
+        return repo.finishEffect(db, workspaceId, effectId, { ok: true }, clock.now());
+      default:
+        return assertUnreachable(effect);
+    }
+    if (answer === 'later') {
+      const runAt = clock.now() + RECHECK_MS;
+      await repo.touchEffect(db, workspaceId, effectId, clock.now());
+      await deps.queue.enqueue(EFFECT_QUEUE, { workspaceId, effectId }, { workspaceId, runAt, dedupeKey: `${effectId}@${runAt}` });
+      return;
+    }
+    // The answer first, then `done`: a crash between them repeats an answer the entry ignores.
+    if (awaited) await deps.engine().input(workspaceId, entry.id, { kind: 'effect_result', idempotencyKey: effect.idempotencyKey, ...answer });
+    await repo.finishEffect(db, workspaceId, effectId, answer, clock.now());
+  };
+}
+
+/** `base` with `value` at `path` below it (objects created on the way). */
+function nested(base: unknown, path: readonly string[], value: unknown): Record<string, unknown> {
+  const root: Record<string, unknown> = typeof base === 'object' && base !== null && !Array.isArray(base) ? structuredClone(base as Record<string, unknown>) : {}; // checked: a plain object
+  let target = root;
+  path.forEach((key, i) => {
+    if (i === path.length - 1) {
+      target[key] = value;
+      return;
+    }
+    const next = target[key];
+    const child: Record<string, unknown> = typeof next === 'object' && next !== null && !Array.isArray(next) ? (next as Record<string, unknown>) : {}; // checked: a plain object
+    target[key] = child;
+    target = child;
+  });
+  return root;
+}

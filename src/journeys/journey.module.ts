@@ -1,0 +1,99 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { DialectHelpers } from '../db/dialect.js';
+import type { IngestService } from '../ingest/ingest.service.js';
+import type { Messaging } from '../messaging/messaging.module.js';
+import type { Clock } from '../platform/clock.js';
+import { UserError } from '../platform/errors.js';
+import type { ProfileService } from '../profiles/profile.service.js';
+import type { JobQueue } from '../queue/queue.js';
+import type { SegmentDefinition } from '../segments/segment.schema.js';
+import type { Segments } from '../segments/segment.module.js';
+import { broadcastRoutes } from './broadcast.routes.js';
+import { createBroadcastService, type BroadcastService } from './broadcast.service.js';
+import { createEffectRunner } from './journey.effects.js';
+import { createJourneyEngine, type JourneyEngine } from './journey.engine.js';
+import { journeyRoutes } from './journey.routes.js';
+import { createJourneyService, type JourneyService } from './journey.service.js';
+import { createTriggers, type Triggers } from './journey.triggers.js';
+
+export interface Journeys {
+  service: JourneyService;
+  engine: JourneyEngine;
+  triggers: Triggers;
+  broadcasts: BroadcastService;
+  /** Resolves once the trigger listeners started so far have enqueued their jobs (tests, shutdown). */
+  idle(): Promise<void>;
+}
+
+/** The journeys module, wired: service, durable engine on the queue, triggers from ingest and segments, broadcasts. */
+export function createJourneys(deps: {
+  db: Kysely<Database>;
+  dialect: DialectHelpers;
+  clock: Clock;
+  queue: JobQueue;
+  profiles: ProfileService;
+  ingest: IngestService;
+  segments: Segments;
+  messaging: Messaging;
+  onError: (err: unknown) => void;
+  /** Replace fetch for webhook nodes (tests). */
+  fetch?: typeof fetch;
+}): Journeys {
+  const { db, clock, queue, profiles, onError } = deps;
+  const matches = async (workspaceId: string, profileId: string, rule: SegmentDefinition): Promise<boolean> =>
+    (await deps.segments.engine.matchAmong(workspaceId, rule, [profileId])).has(profileId);
+  const segmentExists = async (workspaceId: string, segmentId: string): Promise<boolean> => {
+    try {
+      await deps.segments.service.get(workspaceId, segmentId);
+      return true;
+    } catch (err) {
+      if (err instanceof UserError && err.status === 404) return false;
+      throw err;
+    }
+  };
+  // The runner needs the engine (to answer entries) and the engine enqueues the runner's jobs: tied late.
+  let engineRef: JourneyEngine | null = null;
+  const runEffect = createEffectRunner({
+    db,
+    clock,
+    queue,
+    delivery: deps.messaging.delivery,
+    ingest: deps.ingest,
+    profiles,
+    engine: () => {
+      if (!engineRef) throw new Error('journey engine not built yet');
+      return engineRef;
+    },
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  const engine = createJourneyEngine({ db, dialect: deps.dialect, clock, queue, profiles, matches, runEffect, onError });
+  engineRef = engine;
+  const triggers = createTriggers({ db, clock, queue, profiles, engine });
+  // Listeners are called synchronously after a commit; their enqueueing is tracked so idle() can wait for it.
+  const inFlight = new Set<Promise<void>>();
+  const track = (p: Promise<void>): void => {
+    const tracked = p.catch(onError).finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
+  deps.ingest.onCommitted((batch) => track(triggers.onCommitted(batch)));
+  deps.segments.engine.onTransition((t) => track(triggers.onTransitions(t)));
+  const service = createJourneyService({ db, clock, templates: deps.messaging.templates, profiles, segmentExists, matches });
+  const broadcasts = createBroadcastService({ db, clock, queue, profiles, segments: deps.segments.service, messaging: deps.messaging, segmentExists, onError });
+  return {
+    service,
+    engine,
+    triggers,
+    broadcasts,
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/** Every journey and broadcast route. */
+export function journeysRoutes(app: FastifyInstance, j: Journeys): void {
+  journeyRoutes(app, { journeys: j.service });
+  broadcastRoutes(app, { broadcasts: j.broadcasts });
+}

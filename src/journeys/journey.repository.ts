@@ -1,0 +1,149 @@
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
+import type { Database, JourneyEffectTable, JourneyEntryTable, JourneyStepTable, JourneyTableRow } from '../db/database.js';
+
+/** Queries over the journey tables. Every function takes the db handle or a transaction first (STYLE §3). */
+
+type Db = Kysely<Database> | Transaction<Database>;
+export type JourneyRow = Selectable<JourneyTableRow>;
+export type EntryRow = Selectable<JourneyEntryTable>;
+export type EffectRow = Selectable<JourneyEffectTable>;
+
+export const findJourney = (db: Db, workspaceId: string, id: string): Promise<JourneyRow | undefined> =>
+  db.selectFrom('journeys').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+
+export const listJourneys = (db: Db, workspaceId: string): Promise<JourneyRow[]> =>
+  db.selectFrom('journeys').selectAll().where('workspace_id', '=', workspaceId).where('status', '!=', 'archived').orderBy('updated_at', 'desc').execute();
+
+/** Active journeys whose published entry is of one of these kinds (the triggers' lookup). */
+export const activeJourneys = (db: Db, workspaceId: string, kinds: readonly string[]): Promise<JourneyRow[]> =>
+  db.selectFrom('journeys').selectAll().where('workspace_id', '=', workspaceId).where('status', '=', 'active').where('entry_kind', 'in', kinds).execute();
+
+/** Every workspace's active scheduled journeys (the daily sweep). */
+export const scheduledJourneys = (db: Db): Promise<JourneyRow[]> =>
+  db.selectFrom('journeys').selectAll().where('status', '=', 'active').where('entry_kind', '=', 'schedule').execute();
+
+export async function insertJourney(db: Db, row: Insertable<JourneyTableRow>): Promise<void> {
+  await db.insertInto('journeys').values(row).execute();
+}
+
+export async function updateJourney(db: Db, workspaceId: string, id: string, patch: Updateable<JourneyTableRow>): Promise<void> {
+  await db.updateTable('journeys').set(patch).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+export const findVersion = (db: Db, workspaceId: string, journeyId: string, version: number) =>
+  db.selectFrom('journey_versions').selectAll().where('workspace_id', '=', workspaceId).where('journey_id', '=', journeyId).where('version', '=', version).executeTakeFirst();
+
+export const listVersions = (db: Db, workspaceId: string, journeyId: string) =>
+  db.selectFrom('journey_versions').select(['version', 'published_at']).where('workspace_id', '=', workspaceId).where('journey_id', '=', journeyId).orderBy('version', 'desc').execute();
+
+export async function insertVersion(db: Db, row: { workspace_id: string; journey_id: string; version: number; definition: string; published_at: number }): Promise<void> {
+  await db.insertInto('journey_versions').values(row).execute();
+}
+
+export const findEntry = (db: Db, workspaceId: string, id: string): Promise<EntryRow | undefined> =>
+  db.selectFrom('journey_entries').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+
+/** A customer's earlier entries into a journey (any version), for the re-entry policy. */
+export const entriesOf = (db: Db, workspaceId: string, journeyId: string, profileId: string) =>
+  db.selectFrom('journey_entries').select(['entered_at', 'ended_at']).where('workspace_id', '=', workspaceId).where('journey_id', '=', journeyId).where('profile_id', '=', profileId).execute();
+
+/** Entries still running for these profiles (events may answer their waits, goals, exits). */
+export const runningEntriesOf = (db: Db, workspaceId: string, profileIds: readonly string[]) =>
+  profileIds.length === 0
+    ? Promise.resolve([])
+    : db.selectFrom('journey_entries').select(['id', 'profile_id']).where('workspace_id', '=', workspaceId).where('profile_id', 'in', profileIds).where('status', 'in', ['active', 'waiting']).execute();
+
+export const listEntries = (db: Db, workspaceId: string, journeyId: string, q: { status?: string | undefined; limit: number; offset: number }) =>
+  db
+    .selectFrom('journey_entries')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('journey_id', '=', journeyId)
+    .$if(q.status !== undefined, (b) => b.where('status', '=', q.status ?? ''))
+    .orderBy('entered_at', 'desc')
+    .orderBy('id')
+    .limit(q.limit)
+    .offset(q.offset)
+    .execute();
+
+export const entrySteps = (db: Db, workspaceId: string, entryId: string) =>
+  db.selectFrom('journey_steps').selectAll().where('workspace_id', '=', workspaceId).where('entry_id', '=', entryId).orderBy('id').execute();
+
+/** Waits past due by `before` (the recovery sweep re-enqueues their timers; duplicates are ignored). */
+export const overdueWaits = (db: Db, before: number, limit: number) =>
+  db.selectFrom('journey_entries').select(['workspace_id', 'id', 'wake_at']).where('status', '=', 'waiting').where('wake_at', '<=', before).orderBy('wake_at').limit(limit).execute();
+
+/** Outbox rows left pending since before `before` (a crash between commit and enqueue). */
+export const stalePendingEffects = (db: Db, before: number, limit: number) =>
+  db.selectFrom('journey_effects').select(['workspace_id', 'id']).where('status', '=', 'pending').where('updated_at', '<=', before).orderBy('created_at').limit(limit).execute();
+
+export const findEffect = (db: Db, workspaceId: string, id: string): Promise<EffectRow | undefined> =>
+  db.selectFrom('journey_effects').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+
+export async function finishEffect(db: Db, workspaceId: string, id: string, result: unknown, now: number): Promise<void> {
+  await db.updateTable('journey_effects').set({ status: 'done', result: JSON.stringify(result), updated_at: now }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+export async function touchEffect(db: Db, workspaceId: string, id: string, now: number): Promise<void> {
+  await db.updateTable('journey_effects').set({ updated_at: now }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+/** What one interpreter step writes besides the entry row. */
+export interface TransitionWrites {
+  effects: Insertable<JourneyEffectTable>[];
+  steps: Insertable<JourneyStepTable>[];
+  /** Per node: entered / ended / converted increments. */
+  stats: Map<string, { entered: number; ended: number; converted: number }>;
+}
+
+export async function writeTransition(trx: Transaction<Database>, workspaceId: string, journeyId: string, w: TransitionWrites): Promise<void> {
+  // Effect ids derive from the entry and its seq: a repeated write of the same step conflicts instead of duplicating.
+  if (w.effects.length > 0) await trx.insertInto('journey_effects').values(w.effects).onConflict((oc) => oc.doNothing()).execute();
+  if (w.steps.length > 0) await trx.insertInto('journey_steps').values(w.steps).execute();
+  for (const [nodeId, d] of w.stats) {
+    if (d.entered === 0 && d.ended === 0 && d.converted === 0) continue;
+    await trx
+      .insertInto('journey_node_stats')
+      .values({ workspace_id: workspaceId, journey_id: journeyId, node_id: nodeId, ...d })
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'journey_id', 'node_id']).doUpdateSet({
+          entered: sql`journey_node_stats.entered + ${d.entered}`,
+          ended: sql`journey_node_stats.ended + ${d.ended}`,
+          converted: sql`journey_node_stats.converted + ${d.converted}`,
+        }),
+      )
+      .execute();
+  }
+}
+
+/** Write the entry's new state if nobody wrote since `seq` was read; false when the fence failed. */
+export async function updateEntryFenced(trx: Transaction<Database>, row: EntryRow, patch: Pick<EntryRow, 'state' | 'status' | 'node_id' | 'wake_at' | 'ended_at' | 'updated_at'>): Promise<boolean> {
+  const r = await trx
+    .updateTable('journey_entries')
+    .set({ ...patch, state: JSON.stringify(patch.state), seq: row.seq + 1 })
+    .where('workspace_id', '=', row.workspace_id)
+    .where('id', '=', row.id)
+    .where('seq', '=', row.seq)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Insert a new entry; false when one with this id exists (the enter job ran before). */
+export async function insertEntry(trx: Transaction<Database>, row: Insertable<JourneyEntryTable>): Promise<boolean> {
+  const r = await trx.insertInto('journey_entries').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export const nodeStats = (db: Db, workspaceId: string, journeyId: string) =>
+  db.selectFrom('journey_node_stats').select(['node_id', 'entered', 'ended', 'converted']).where('workspace_id', '=', workspaceId).where('journey_id', '=', journeyId).execute();
+
+/** Running entries per node right now (the canvas's "waiting here"). */
+export const runningByNode = (db: Db, workspaceId: string, journeyId: string) =>
+  db
+    .selectFrom('journey_entries')
+    .select(['node_id', (eb) => eb.fn.countAll<number | string | bigint>().as('n')])
+    .where('workspace_id', '=', workspaceId)
+    .where('journey_id', '=', journeyId)
+    .where('status', 'in', ['active', 'waiting'])
+    .groupBy('node_id')
+    .execute();
