@@ -32,3 +32,14 @@ test('the demo workspace comes with example segments of every kind, computed and
   const members = await t.nudge.segments.service.members(workspaceId, rfm?.id ?? '', { limit: 5, offset: 0 });
   assert.equal(members.total, count('Champions'));
 });
+
+test('the demo workspace has bilingual templates, a published journey and a draft broadcast to open', async () => {
+  const templates = await t.nudge.messaging.templates.list(workspaceId, {});
+  assert.deepEqual(templates.map((x) => x.channel).sort(), ['email', 'email', 'sms']);
+  const journeys = await t.nudge.journeys.service.list(workspaceId);
+  assert.deepEqual(journeys.map((j) => [j.name, j.status]), [['Order follow-up · 下单后关怀', 'active']]);
+  const broadcasts = await t.nudge.journeys.broadcasts.list(workspaceId);
+  assert.deepEqual(broadcasts.map((b) => [b.name, b.status]), [['Win back gold members · 唤回金卡会员', 'draft']]);
+  // Demo history predates the journey: nobody is inside it, and nothing was sent.
+  assert.equal((await t.nudge.journeys.service.entries(workspaceId, journeys[0]?.id ?? '', { limit: 10, offset: 0 })).items.length, 0);
+});

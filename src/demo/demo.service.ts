@@ -1,5 +1,6 @@
 import { parseCatalogItem } from '../catalog/catalog.service.js';
 import type { Nudge } from '../server/nudge.js';
+import { seedDemoMessaging } from './demo.messaging.js';
 import { seedDemoSegments } from './demo.segments.js';
 import { generateDemoShop, type DemoOptions } from './demo.generator.js';
 
@@ -49,5 +50,8 @@ export async function seedDemoWorkspace(
   await nudge.rfm.compute(workspace.id);
   // Example segments, one of each kind of rule; their membership is computed by the queue.
   await seedDemoSegments(nudge.segments.service, workspace.id, { rfmReady: true });
+  // Templates, a published journey and a draft broadcast, so the engage pages have something to open.
+  const segmentIds = new Map((await nudge.segments.service.list(workspace.id)).map((s) => [s.name, s.id]));
+  await seedDemoMessaging(nudge.messaging, nudge.journeys, workspace.id, (name) => segmentIds.get(name));
   return { workspaceId: workspace.id, writeKey, secretKey, events: done, products: shop.products.length, customers: shop.customerCount };
 }
