@@ -205,6 +205,25 @@ for (const dialect of testDialects()) {
       await api('POST', `/api/v1/journeys/${id}/archive`);
     });
 
+    test('pausing holds customers where they are: nothing is sent until the journey is resumed', async () => {
+      const id = await publish({
+        entry: { kind: 'event', event: { name: 'trial_started' }, startNodeId: 'wait' },
+        nodes: [n.delay('wait', { kind: 'duration', duration: { amount: 1, unit: 'hours' } }), n.send('nudge', shop.templateId), n.exit('x')],
+        edges: [e('wait', 'nudge'), e('nudge', 'x')],
+      });
+      await track('bob', 'trial_started');
+      assert.equal((await api('POST', `/api/v1/journeys/${id}/pause`)).status, 200);
+      await advance(2 * HOUR);
+      assert.equal(mailsTo('bob@example.com'), 0, 'the delay ended while paused: the customer waits');
+      assert.deepEqual((await entries(id)).map((x) => [x.status, x.nodeId]), [['waiting', 'wait']]);
+      assert.equal((await api('POST', `/api/v1/journeys/${id}/resume`)).status, 200);
+      await t.nudge.journeys.engine.recover(); // the sweep re-delivers the overdue timer
+      await settle();
+      assert.equal(mailsTo('bob@example.com'), 1);
+      assert.deepEqual((await entries(id)).map((x) => x.status), ['completed']);
+      await api('POST', `/api/v1/journeys/${id}/archive`);
+    });
+
     test('a webhook answer feeds a trait update, and a condition right after sees the new trait', async () => {
       const calls: Array<{ body: string; key: string | undefined }> = [];
       const server = http.createServer((req, res) => {

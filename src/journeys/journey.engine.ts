@@ -203,6 +203,14 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
         if (!row) return 'missing';
         const state = JourneyState.parse(readJson(row.state, {}));
         if (TERMINAL_STATUSES.has(state.status)) return 'ended';
+        // A paused (or archived) journey holds its customers where they are: timers and events do not
+        // move them on, so nothing is sent. The recovery sweep re-delivers overdue timers once the
+        // journey is active again. Answers to effects already under way are still taken: they are
+        // delivered once, and the interpreter stops at the next wait anyway.
+        if (input.kind !== 'effect_result') {
+          const journey = await repo.findJourney(db, workspaceId, row.journey_id);
+          if (journey && journey.status !== 'active') return journey.status;
+        }
         const def = await definition(workspaceId, row.journey_id, row.version);
         const ctx = await runtime(workspaceId, { journeyId: row.journey_id, version: row.version, entryId }, row.profile_id);
         const result = await advance(def, state, input, ctx);
