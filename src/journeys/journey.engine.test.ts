@@ -181,6 +181,11 @@ for (const dialect of testDialects()) {
       assert.equal(mailsTo('ann@example.com'), 0);
       assert.deepEqual((await entries(id)).map((x) => x.status), ['converted']);
       assert.deepEqual((await counts(id)).d, { entered: 1, waiting: 0, passed: 0, converted: 1 });
+      // Entering and converting are events on the customer's profile, for segments and other journeys.
+      await settle();
+      const history = await t.nudge.profiles.events(t.workspace.id, 'ann', { limit: 50 });
+      const mine = history.items.filter((x) => (x.properties as { journeyId?: string }).journeyId === id).map((x) => x.name);
+      assert.deepEqual(mine.sort(), ['journey.converted', 'journey.entered']);
       await api('POST', `/api/v1/journeys/${id}/archive`);
     });
 

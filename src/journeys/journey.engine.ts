@@ -73,6 +73,25 @@ export interface JourneyEngineDeps {
   workspace?: { timezone: string; defaultSendHour: number };
   /** How long past due a wait or a pending effect must be before the sweep re-enqueues it (default 60 s). */
   recoverGraceMs?: number;
+  /** After the commit that made it: a customer entered or ended an entry (the module records it on the profile). */
+  onLifecycle?: (change: JourneyLifecycleChange) => void;
+}
+
+/** An entry's start or end, as `journey.entered` / `journey.completed` / `journey.exited` / `journey.converted` events. */
+export interface JourneyLifecycleChange {
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  entryId: string;
+  profileId: string;
+  kind: 'entered' | 'completed' | 'exited' | 'converted';
+  reason: string | null;
+  at: number;
+}
+
+/** How an ended state is announced. */
+function terminalKind(state: JourneyState): 'completed' | 'exited' | 'converted' {
+  return state.status === 'converted' ? 'converted' : state.status === 'exited' ? 'exited' : 'completed';
 }
 
 /** The entry id for a trigger: a retried enter job finds the entry it created. */
@@ -193,7 +212,12 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
         await repo.writeTransition(trx, p.workspaceId, p.journeyId, writes);
         return 'entered';
       });
-      if (outcome === 'entered') await afterCommit(p.workspaceId, entryId, timers, effectIds);
+      if (outcome === 'entered') {
+        const change = { workspaceId: p.workspaceId, journeyId: p.journeyId, version, entryId, profileId: p.profileId };
+        deps.onLifecycle?.({ ...change, kind: 'entered', reason: null, at: now });
+        if (TERMINAL_STATUSES.has(result.state.status)) deps.onLifecycle?.({ ...change, kind: terminalKind(result.state), reason: result.state.endReason ?? null, at: now });
+        await afterCommit(p.workspaceId, entryId, timers, effectIds);
+      }
       return outcome;
     },
 
@@ -228,6 +252,9 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
           return true;
         });
         if (written) {
+          if (TERMINAL_STATUSES.has(result.state.status)) {
+            deps.onLifecycle?.({ workspaceId, journeyId: row.journey_id, version: row.version, entryId, profileId: row.profile_id, kind: terminalKind(result.state), reason: result.state.endReason ?? null, at: now });
+          }
           await afterCommit(workspaceId, entryId, timers, effectIds);
           return 'applied';
         }

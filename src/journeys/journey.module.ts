@@ -10,10 +10,11 @@ import type { ProfileService } from '../profiles/profile.service.js';
 import type { JobQueue } from '../queue/queue.js';
 import type { SegmentDefinition } from '../segments/segment.schema.js';
 import type { Segments } from '../segments/segment.module.js';
+import { createProfileEventRecorder } from '../messaging/profile-events.js';
 import { broadcastRoutes } from './broadcast.routes.js';
 import { createBroadcastService, type BroadcastService } from './broadcast.service.js';
 import { createEffectRunner } from './journey.effects.js';
-import { createJourneyEngine, type JourneyEngine } from './journey.engine.js';
+import { createJourneyEngine, type JourneyEngine, type JourneyLifecycleChange } from './journey.engine.js';
 import { journeyRoutes } from './journey.routes.js';
 import { createJourneyService, type JourneyService } from './journey.service.js';
 import { createTriggers, type Triggers } from './journey.triggers.js';
@@ -68,15 +69,27 @@ export function createJourneys(deps: {
     },
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
-  const engine = createJourneyEngine({ db, dialect: deps.dialect, clock, queue, profiles, matches, runEffect, onError });
-  engineRef = engine;
-  const triggers = createTriggers({ db, clock, queue, profiles, engine });
   // Listeners are called synchronously after a commit; their enqueueing is tracked so idle() can wait for it.
   const inFlight = new Set<Promise<void>>();
   const track = (p: Promise<void>): void => {
     const tracked = p.catch(onError).finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
+  // Entering and leaving a journey are events on the profile (journey.entered, journey.converted, …),
+  // usable in segments and other journeys like any event; the id makes a repeated notice harmless.
+  const profileEvents = createProfileEventRecorder({ db, clock, profiles, ingest: deps.ingest });
+  const onLifecycle = (c: JourneyLifecycleChange): void =>
+    track(
+      profileEvents.record(c.workspaceId, c.profileId, {
+        id: `${c.entryId}:${c.kind}`,
+        name: `journey.${c.kind}`,
+        properties: { journeyId: c.journeyId, version: c.version, entryId: c.entryId, ...(c.reason ? { reason: c.reason } : {}) },
+        at: c.at,
+      }),
+    );
+  const engine = createJourneyEngine({ db, dialect: deps.dialect, clock, queue, profiles, matches, runEffect, onError, onLifecycle });
+  engineRef = engine;
+  const triggers = createTriggers({ db, clock, queue, profiles, engine });
   deps.ingest.onCommitted((batch) => track(triggers.onCommitted(batch)));
   deps.segments.engine.onTransition((t) => track(triggers.onTransitions(t)));
   const service = createJourneyService({ db, clock, templates: deps.messaging.templates, profiles, segmentExists, matches });
