@@ -19,6 +19,14 @@ const SegmentsPage = lazy(() => import('./pages/SegmentsPage'));
 const SegmentEditPage = lazy(() => import('./pages/SegmentEditPage'));
 const SegmentDetailPage = lazy(() => import('./pages/SegmentDetailPage'));
 const RfmPage = lazy(() => import('./pages/RfmPage'));
+const TemplatesPage = lazy(() => import('./pages/TemplatesPage'));
+const TemplateEditPage = lazy(() => import('./pages/TemplateEditPage'));
+const MessagesPage = lazy(() => import('./pages/MessagesPage'));
+const JourneysPage = lazy(() => import('./pages/JourneysPage'));
+const JourneyBuilderPage = lazy(() => import('./pages/JourneyBuilderPage'));
+const BroadcastsPage = lazy(() => import('./pages/BroadcastsPage'));
+const BroadcastNewPage = lazy(() => import('./pages/BroadcastNewPage'));
+const BroadcastDetailPage = lazy(() => import('./pages/BroadcastDetailPage'));
 
 /** Sends signed-out visitors to /login, remembering where they were going. */
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -61,6 +69,15 @@ export function App() {
             <Route path="segments/new" element={<SegmentEditPage />} />
             <Route path="segments/:id" element={<SegmentDetailPage />} />
             <Route path="segments/:id/edit" element={<SegmentEditPage />} />
+            <Route path="templates" element={<TemplatesPage />} />
+            <Route path="templates/new" element={<TemplateEditPage />} />
+            <Route path="templates/:id" element={<TemplateEditPage />} />
+            <Route path="messages" element={<MessagesPage />} />
+            <Route path="journeys" element={<JourneysPage />} />
+            <Route path="journeys/:id" element={<JourneyBuilderPage />} />
+            <Route path="broadcasts" element={<BroadcastsPage />} />
+            <Route path="broadcasts/new" element={<BroadcastNewPage />} />
+            <Route path="broadcasts/:id" element={<BroadcastDetailPage />} />
             <Route path="rfm" element={<RfmPage />} />
             <Route path="settings" element={<SettingsPage />} />
             {SOON_AREAS.map((area) => (

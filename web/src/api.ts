@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field: string | null = null,
+    /** The error body's `details` (e.g. every template issue), unchecked: readers narrow it. */
+    readonly details: unknown = undefined,
   ) {
     super(message);
   }
@@ -53,8 +55,8 @@ export function toApiError(status: number, statusText: string, text: string): Ap
     // Not JSON (a proxy error page, say): fall through to the generic error.
   }
   if (isErrorBody(parsed)) {
-    const { code, message, field } = parsed.error;
-    return new ApiError(status, code, typeof message === 'string' ? message : code, field ?? null);
+    const { code, message, field, details } = parsed.error;
+    return new ApiError(status, code, typeof message === 'string' ? message : code, field ?? null, details);
   }
   return new ApiError(status, 'HTTP_ERROR', `HTTP ${status} ${statusText}`.trim());
 }

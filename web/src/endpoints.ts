@@ -19,6 +19,8 @@ import type {
   SegmentUpdate,
 } from '../../src/segments/segment.schema';
 import { withQuery, type ApiClient } from './api';
+import { journeyEndpoints } from './journeys.endpoints';
+import { messagingEndpoints } from './messaging.endpoints';
 
 export type LoginBody = z.infer<typeof LoginRequest>;
 export type CatalogRow = CatalogItem & { updatedAt: string };
@@ -111,6 +113,9 @@ export function endpoints(api: ApiClient) {
 
     keys: (signal?: AbortSignal) => api.get<{ items: ApiKeyInfo[] }>('/api/v1/keys', signal),
     revealKey: (id: string) => api.post<{ key: string }>(`/api/v1/keys/${seg(id)}/reveal`),
+
+    ...messagingEndpoints(api),
+    ...journeyEndpoints(api),
   };
 }
 

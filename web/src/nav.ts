@@ -2,9 +2,6 @@ import type { IconName } from './components/Icon';
 
 /** Areas that later releases fill; until then each shows a "coming soon" page. */
 export const SOON_AREAS = [
-  'journeys',
-  'broadcasts',
-  'templates',
   'recommendations',
   'predictions',
   'insights',
@@ -13,7 +10,7 @@ export const SOON_AREAS = [
 ] as const;
 export type SoonArea = (typeof SOON_AREAS)[number];
 
-export type NavKey = 'overview' | 'customers' | 'catalog' | 'import' | 'segments' | 'rfm' | 'settings' | SoonArea;
+export type NavKey = 'overview' | 'customers' | 'catalog' | 'import' | 'segments' | 'journeys' | 'broadcasts' | 'templates' | 'messages' | 'rfm' | 'settings' | SoonArea;
 
 export interface NavItem {
   key: NavKey;
@@ -42,7 +39,13 @@ export const NAV: readonly NavSection[] = [
   },
   {
     section: 'engage',
-    items: [{ key: 'segments', path: '/segments', icon: 'segments' }, soon('journeys', 'journeys'), soon('broadcasts', 'broadcasts'), soon('templates', 'templates')],
+    items: [
+      { key: 'segments', path: '/segments', icon: 'segments' },
+      { key: 'journeys', path: '/journeys', icon: 'journeys' },
+      { key: 'broadcasts', path: '/broadcasts', icon: 'broadcasts' },
+      { key: 'templates', path: '/templates', icon: 'templates' },
+      { key: 'messages', path: '/messages', icon: 'mail' },
+    ],
   },
   {
     section: 'intelligence',

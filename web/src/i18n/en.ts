@@ -1,3 +1,6 @@
+import { messagingEn } from './messaging.en';
+import { journeysEn } from './journeys.en';
+
 /** English UI strings. `zh.ts` must have exactly the same keys (checked by its type and by i18n.test.ts). */
 export const en = {
   app: {
@@ -50,6 +53,7 @@ export const en = {
     journeys: 'Journeys',
     broadcasts: 'Broadcasts',
     templates: 'Templates',
+    messages: 'Messages',
     recommendations: 'Recommendations',
     predictions: 'Predictions',
     insights: 'Insights',
@@ -738,6 +742,8 @@ export const en = {
       lost: { label: 'Lost', hint: 'Lowest recency and frequency' },
     },
   },
+  messaging: messagingEn,
+  journeys: journeysEn,
   soon: {
     badge: 'Coming in a later release',
     body: 'This area is part of the Nudge roadmap. Your events and profiles are already being collected, so it will have data to work with on day one.',
@@ -745,7 +751,6 @@ export const en = {
     areas: {
       journeys: 'Multi-step flows that react to what a customer does, with waits, branches and A/B splits.',
       broadcasts: 'One-off email, SMS and webhook sends to a segment, scheduled for each customer’s best time.',
-      templates: 'Message templates with Liquid personalisation and product blocks, in Chinese and English.',
       recommendations: 'Per-customer product recommendations trained on your own orders and views.',
       predictions: 'Churn risk, lifetime value and purchase propensity for every customer, each with its reasons.',
       insights: 'Customer clusters with personas, and products that are bought together.',

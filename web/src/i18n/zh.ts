@@ -1,4 +1,6 @@
 import type { Dictionary } from './en';
+import { messagingZh } from './messaging.zh';
+import { journeysZh } from './journeys.zh';
 
 /** 简体中文界面文字。键必须与 en.ts 完全一致（由类型和 i18n.test.ts 检查）。 */
 export const zh: Dictionary = {
@@ -52,6 +54,7 @@ export const zh: Dictionary = {
     journeys: '客户旅程',
     broadcasts: '群发',
     templates: '消息模板',
+    messages: '消息',
     recommendations: '推荐',
     predictions: '预测',
     insights: '洞察',
@@ -740,6 +743,8 @@ export const zh: Dictionary = {
       lost: { label: '已流失客户', hint: '近度和频度都最低' },
     },
   },
+  messaging: messagingZh,
+  journeys: journeysZh,
   soon: {
     badge: '将在后续版本推出',
     body: '此功能在 Nudge 的路线图中。你的事件和客户档案已经在收集，功能上线当天就有数据可用。',
@@ -747,7 +752,6 @@ export const zh: Dictionary = {
     areas: {
       journeys: '根据客户行为自动推进的多步骤流程，支持等待、分支和 A/B 分流。',
       broadcasts: '向某个分群一次性发送邮件、短信或 Webhook，并按每位客户的最佳时间投递。',
-      templates: '支持 Liquid 个性化和商品模块的中英文消息模板。',
       recommendations: '基于你自己的订单和浏览数据训练，为每位客户推荐商品。',
       predictions: '为每位客户预测流失风险、生命周期价值和购买倾向，并给出原因。',
       insights: '客户聚类与画像，以及经常被一起购买的商品。',

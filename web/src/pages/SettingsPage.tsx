@@ -5,10 +5,13 @@ import { ApiError } from '../api';
 import { CopyButton, PageHeader, Segmented } from '../components/Controls';
 import { DemoBadge, LanguageSwitcher } from '../components/Header';
 import { Icon } from '../components/Icon';
+import { ChannelSettings } from '../components/messaging/ChannelSettings';
 import { ErrorState, InlineError, LoadingState, Spinner } from '../components/States';
 import { useFormat } from '../format';
 import { useNow, useResource } from '../hooks';
 import { useSession, useWorkspace } from '../session';
+import '../segments.css';
+import '../messaging.css';
 
 function curlSnippet(origin: string, writeKey: string): string {
   return [
@@ -173,6 +176,7 @@ export default function SettingsPage() {
         )}
       </section>
       {keys.data ? <Snippet writeKey={writeKey} /> : null}
+      {workspace.role === 'viewer' ? null : <ChannelSettings />}
     </div>
   );
 }

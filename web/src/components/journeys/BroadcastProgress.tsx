@@ -1,0 +1,37 @@
+import { useTranslation } from 'react-i18next';
+import { Bar, BarChart, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { BroadcastCounts } from '../../../../src/journeys/broadcast.schema';
+import { useFormat } from '../../format';
+import { PALETTE } from '../Charts';
+
+const KEYS = ['sent', 'failed', 'suppressed', 'pending', 'held', 'retrying'] as const;
+const COLORS: Record<(typeof KEYS)[number], string> = { sent: PALETTE.revenue, failed: '#dc2626', suppressed: '#d97706', pending: PALETTE.axis, held: PALETTE.events, retrying: PALETTE.active };
+
+/** Sent / failed / suppressed / pending / held (and retrying) as one horizontal bar each. */
+export function BroadcastProgress({ counts }: { counts: BroadcastCounts }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const data = KEYS.map((k) => ({ key: k, label: t(`journeys.broadcasts.detail.counts.${k}`), value: counts[k] }));
+  return (
+    <div data-testid="broadcast-progress">
+      <ResponsiveContainer width="100%" height={220}>
+        <BarChart data={data} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
+          <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11, fill: PALETTE.axis }} axisLine={false} tickLine={false} />
+          <YAxis type="category" dataKey="label" width={130} tick={{ fontSize: 12, fill: '#3b4152' }} axisLine={false} tickLine={false} />
+          <Tooltip formatter={(v) => fmt.number(Number(v))} cursor={{ fill: 'rgba(79,70,229,0.06)' }} />
+          <Bar dataKey="value" radius={[0, 3, 3, 0]} maxBarSize={22} isAnimationActive={false}>
+            {data.map((d) => <Cell key={d.key} fill={COLORS[d.key]} />)}
+          </Bar>
+        </BarChart>
+      </ResponsiveContainer>
+      <dl className="bcounts">
+        {data.map((d) => (
+          <div key={d.key} data-testid={`broadcast-count-${d.key}`}>
+            <dt><span className="swatch" style={{ background: COLORS[d.key] }} /> {d.label}</dt>
+            <dd>{fmt.number(d.value)}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+import { useTranslation } from 'react-i18next';
+import { en } from '../../i18n/en';
+import { Icon } from '../Icon';
+import type { Issue } from './flow';
+
+type IssueCode = Exclude<keyof typeof en.journeys.issues, 'general'>;
+const isIssueCode = (code: string): code is IssueCode => code !== 'general' && code in en.journeys.issues;
+
+/** An issue in the UI language when its code is known, followed by the server's exact words. */
+export function useIssueText(): (issue: Issue) => string {
+  const { t } = useTranslation();
+  return (issue) => (isIssueCode(issue.code) ? `${t(`journeys.issues.${issue.code}`)} (${issue.message})` : issue.message);
+}
+
+/** Every publish issue, each naming its step; clicking one selects the step on the canvas. */
+export function IssueList({ issues, onSelect }: { issues: Issue[]; onSelect: (nodeId: string | null) => void }) {
+  const { t } = useTranslation();
+  const text = useIssueText();
+  if (issues.length === 0) return null;
+  return (
+    <section className="card jissues" role="alert" data-testid="journey-issues">
+      <h3 className="card-title">
+        <Icon name="alert" size={16} /> {t('journeys.builder.issuesTitle')} · {t('journeys.builder.issuesCount', { count: issues.length })}
+      </h3>
+      <ul>
+        {issues.map((issue, i) => (
+          <li key={i} data-testid="journey-issue" data-code={issue.code}>
+            <button type="button" className="link-btn" onClick={() => onSelect(issue.nodeId ?? null)}>
+              <code>{issue.nodeId ?? issue.path}</code>
+            </button>{' '}
+            {text(issue)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
