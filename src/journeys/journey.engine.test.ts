@@ -229,6 +229,21 @@ for (const dialect of testDialects()) {
       await api('POST', `/api/v1/journeys/${id}/archive`);
     });
 
+    test('archiving lets the customers inside exit: nothing more is sent to them', async () => {
+      const id = await publish({
+        entry: { kind: 'event', event: { name: 'quote_requested' }, startNodeId: 'wait' },
+        nodes: [n.delay('wait', { kind: 'duration', duration: { amount: 2, unit: 'days' } }), n.send('chase', shop.templateId), n.exit('x')],
+        edges: [e('wait', 'chase'), e('chase', 'x')],
+      });
+      await track('cat', 'quote_requested');
+      assert.equal((await api('POST', `/api/v1/journeys/${id}/archive`)).status, 200);
+      await settle();
+      assert.deepEqual((await entries(id)).map((x) => x.status), ['exited']);
+      assert.deepEqual((await counts(id)).wait, { entered: 1, waiting: 0, passed: 0, converted: 0 });
+      await advance(3 * DAY);
+      assert.equal(mailsTo('cat@example.com'), 0);
+    });
+
     test('a webhook answer feeds a trait update, and a condition right after sees the new trait', async () => {
       const calls: Array<{ body: string; key: string | undefined }> = [];
       const server = http.createServer((req, res) => {

@@ -31,6 +31,9 @@ export const TIMER_QUEUE = 'journeys.timer';
 export const EVENT_QUEUE = 'journeys.event';
 export const EFFECT_QUEUE = 'journeys.effect';
 export const RECOVER_QUEUE = 'journeys.recover';
+/** After an archive: the customers still inside exit. */
+export const RELEASE_QUEUE = 'journeys.release';
+export const ReleasePayload = z.object({ workspaceId: z.string(), journeyId: z.string() });
 
 export const EnterPayload = z.object({
   workspaceId: z.string(),
@@ -58,6 +61,8 @@ export interface JourneyEngine {
   definition(workspaceId: string, journeyId: string, version: number): Promise<JourneyDefinition>;
   /** Re-enqueue timers past due and outbox rows left pending (crash recovery). Returns how many. */
   recover(): Promise<number>;
+  /** Let every customer still inside an archived journey exit (the archive job). Returns how many. */
+  release(workspaceId: string, journeyId: string): Promise<number>;
 }
 
 export interface JourneyEngineDeps {
@@ -231,20 +236,20 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
         // move them on, so nothing is sent. The recovery sweep re-delivers overdue timers once the
         // journey is active again. Answers to effects already under way are still taken: they are
         // delivered once, and the interpreter stops at the next wait anyway.
-        if (input.kind !== 'effect_result') {
-          const journey = await repo.findJourney(db, workspaceId, row.journey_id);
-          if (journey && journey.status !== 'active') return journey.status;
-        }
-        const def = await definition(workspaceId, row.journey_id, row.version);
-        const ctx = await runtime(workspaceId, { journeyId: row.journey_id, version: row.version, entryId }, row.profile_id);
-        const result = await advance(def, state, input, ctx);
+        const journey = input.kind === 'effect_result' ? undefined : await repo.findJourney(db, workspaceId, row.journey_id);
+        if (journey && journey.status === 'paused') return 'paused';
+        // An archived journey lets its customers go: whatever they were waiting for, they exit here.
+        const now = clock.now();
+        const result: AdvanceResult =
+          journey && journey.status !== 'active'
+            ? { state: { ...state, status: 'exited', endedAt: now, endReason: 'archived', wakeAt: undefined, waitingFor: undefined }, effects: [] }
+            : await advance(await definition(workspaceId, row.journey_id, row.version), state, input, await runtime(workspaceId, { journeyId: row.journey_id, version: row.version, entryId }, row.profile_id));
         if (result.ignored !== undefined) {
           // Nothing changed; an early timer only asks to be delivered again.
           const again = result.effects.flatMap((e) => (e.kind === 'schedule_timer' ? [e.at] : []));
           await afterCommit(workspaceId, entryId, again, []);
           return result.ignored;
         }
-        const now = clock.now();
         const { writes, timers, effectIds } = writesOf(workspaceId, entryId, state, result);
         const written = await withTransaction(db, async (trx) => {
           if (!(await repo.updateEntryFenced(trx, row, entryPatch(result.state, now)))) return false;
@@ -270,6 +275,19 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
         // The event that started an entry is not also an answer to its waits.
         if (event.messageId !== undefined && row?.trigger_key === `event:${event.messageId}`) continue;
         await engine.input(workspaceId, e.id, { kind: 'event', event });
+      }
+    },
+
+    async release(workspaceId, journeyId) {
+      let n = 0;
+      for (;;) {
+        const page = await repo.runningEntriesOfJourney(db, workspaceId, journeyId, 200);
+        if (page.length === 0) return n;
+        let moved = 0;
+        for (const e of page) if ((await engine.input(workspaceId, e.id, { kind: 'timer', at: clock.now() })) === 'applied') moved++;
+        n += moved;
+        // A page nothing could move would come back forever.
+        if (page.length < 200 || moved === 0) return n;
       }
     },
 
@@ -306,6 +324,10 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
     return {};
   }, { concurrency: 4, maxAttempts: 5 });
   queue.register(RECOVER_QUEUE, async () => ({ touched: await engine.recover() }), { maxAttempts: 1 });
+  queue.register(RELEASE_QUEUE, async (raw) => {
+    const p = ReleasePayload.parse(raw);
+    return { exited: await engine.release(p.workspaceId, p.journeyId) };
+  });
   queue.every(RECOVER_QUEUE, 60_000, {}, { firstDelayMs: 5_000 });
   return engine;
 }

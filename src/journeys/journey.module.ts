@@ -14,7 +14,7 @@ import { createProfileEventRecorder } from '../messaging/profile-events.js';
 import { broadcastRoutes } from './broadcast.routes.js';
 import { createBroadcastService, type BroadcastService } from './broadcast.service.js';
 import { createEffectRunner } from './journey.effects.js';
-import { createJourneyEngine, type JourneyEngine, type JourneyLifecycleChange } from './journey.engine.js';
+import { createJourneyEngine, RELEASE_QUEUE, type JourneyEngine, type JourneyLifecycleChange } from './journey.engine.js';
 import { journeyRoutes } from './journey.routes.js';
 import { createJourneyService, type JourneyService } from './journey.service.js';
 import { createTriggers, type Triggers } from './journey.triggers.js';
@@ -92,7 +92,17 @@ export function createJourneys(deps: {
   const triggers = createTriggers({ db, clock, queue, profiles, engine });
   deps.ingest.onCommitted((batch) => track(triggers.onCommitted(batch)));
   deps.segments.engine.onTransition((t) => track(triggers.onTransitions(t)));
-  const service = createJourneyService({ db, clock, templates: deps.messaging.templates, profiles, segmentExists, matches });
+  const service = createJourneyService({
+    db,
+    clock,
+    templates: deps.messaging.templates,
+    profiles,
+    segmentExists,
+    matches,
+    onArchived: async (workspaceId, journeyId) => {
+      await queue.enqueue(RELEASE_QUEUE, { workspaceId, journeyId }, { workspaceId, dedupeKey: `release:${journeyId}` });
+    },
+  });
   const broadcasts = createBroadcastService({ db, clock, queue, profiles, segments: deps.segments.service, messaging: deps.messaging, segmentExists, onError });
   return {
     service,

@@ -53,6 +53,10 @@ export const runningEntriesOf = (db: Db, workspaceId: string, profileIds: readon
     ? Promise.resolve([])
     : db.selectFrom('journey_entries').select(['id', 'profile_id']).where('workspace_id', '=', workspaceId).where('profile_id', 'in', profileIds).where('status', 'in', ['active', 'waiting']).execute();
 
+/** Entries of a journey still inside it (a page at a time). */
+export const runningEntriesOfJourney = (db: Db, workspaceId: string, journeyId: string, limit: number) =>
+  db.selectFrom('journey_entries').select(['id']).where('workspace_id', '=', workspaceId).where('journey_id', '=', journeyId).where('status', 'in', ['active', 'waiting']).orderBy('id').limit(limit).execute();
+
 export const listEntries = (db: Db, workspaceId: string, journeyId: string, q: { status?: string | undefined; limit: number; offset: number }) =>
   db
     .selectFrom('journey_entries')

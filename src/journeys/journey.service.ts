@@ -43,6 +43,8 @@ export interface JourneyServiceDeps {
   profiles: ProfileService;
   segmentExists(workspaceId: string, segmentId: string): Promise<boolean>;
   matches(workspaceId: string, profileId: string, rule: SegmentDefinition): Promise<boolean>;
+  /** After an archive is committed: let the customers still inside exit (in the background). */
+  onArchived?(workspaceId: string, journeyId: string): Promise<void>;
 }
 
 /** Which lifecycle moves are allowed (archived is final). */
@@ -157,6 +159,7 @@ export function createJourneyService(deps: JourneyServiceDeps): JourneyService {
       const now = clock.now();
       await repo.updateJourney(db, workspaceId, id, { status, updated_at: now });
       await audit(db, { workspaceId, actor, action: `journey.${status}`, target: id, data: {}, at: now });
+      if (status === 'archived') await deps.onArchived?.(workspaceId, id);
       return view(await row(workspaceId, id));
     },
 

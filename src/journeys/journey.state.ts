@@ -44,7 +44,8 @@ export type JourneyStatus = z.infer<typeof JourneyStatus>;
 export const TERMINAL_STATUSES: ReadonlySet<JourneyStatus> = new Set(['completed', 'exited', 'converted']);
 
 /** Why an entry ended: a key the dashboard translates. */
-export const EndReason = z.enum(['exit_node', 'dead_end', 'goal', 'exit_event', 'exit_rule', 'step_limit', 'missing_node']);
+/** `archived`: the journey was archived while the customer was inside. */
+export const EndReason = z.enum(['exit_node', 'dead_end', 'goal', 'exit_event', 'exit_rule', 'step_limit', 'missing_node', 'archived']);
 export type EndReason = z.infer<typeof EndReason>;
 
 export const WaitingFor = z.discriminatedUnion('kind', [
