@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config/config.js';
 import type { DialectName } from '../db/dialect.js';
 import { createTestDatabase } from '../db/testing.js';
+import type { MessagingOptions } from '../messaging/messaging.module.js';
 import type { Clock } from '../platform/clock.js';
 import { buildApp } from '../server/app.js';
 import { createNudge, type Nudge } from '../server/nudge.js';
@@ -17,10 +18,13 @@ export interface TestNudge {
 }
 
 /** A complete Nudge (services + HTTP app, not listening) on a fresh database of the given dialect. */
-export async function createTestNudge(dialect: DialectName, options: { clock?: Clock; webDir?: string | null } = {}): Promise<TestNudge> {
+export async function createTestNudge(
+  dialect: DialectName,
+  options: { clock?: Clock; webDir?: string | null; publicUrl?: string; messaging?: MessagingOptions } = {},
+): Promise<TestNudge> {
   const tdb = await createTestDatabase(dialect);
-  const config = loadConfig({}, { dataDir: tdb.dataDir, logLevel: 'silent', ...(tdb.databaseUrl ? { databaseUrl: tdb.databaseUrl } : {}) });
-  const nudge = await createNudge(config, { instanceKey: randomBytes(32), ...(options.clock ? { clock: options.clock } : {}) });
+  const config = loadConfig({}, { dataDir: tdb.dataDir, logLevel: 'silent', ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}), ...(tdb.databaseUrl ? { databaseUrl: tdb.databaseUrl } : {}) });
+  const nudge = await createNudge(config, { instanceKey: randomBytes(32), ...(options.clock ? { clock: options.clock } : {}), ...(options.messaging ? { messaging: options.messaging } : {}) });
   const password = 'correct horse battery';
   const user = await nudge.auth.createUser({ email: 'admin@example.test', name: 'Test Admin', password });
   const { workspace, writeKey, secretKey } = await nudge.workspaces.create({ name: 'Test shop', actor: 'test' });

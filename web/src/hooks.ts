@@ -99,3 +99,48 @@ export function useDocumentTitle(title: string): void {
     document.title = `${title} · Nudge`;
   }, [title]);
 }
+
+export interface LivePreview<T> {
+  data: T | undefined;
+  error: ApiError | undefined;
+  /** A request is in flight, or the input changed since the answer on screen. */
+  pending: boolean;
+}
+
+/**
+ * A server answer that follows an input the user is editing (a segment's live count, a template's
+ * rendering): asks once the input has been still for `ms`, cancels the answer for an older input,
+ * and keeps the last answer on screen meanwhile. `input` null: nothing to ask (yet).
+ */
+export function useLivePreview<I, T>(input: I | null, load: (input: I, signal: AbortSignal) => Promise<T>, ms = 400): LivePreview<T> {
+  const key = input === null ? null : JSON.stringify(input);
+  const settled = useDebounced(key, ms);
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<ApiError>();
+  const [loading, setLoading] = useState(false);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+
+  useEffect(() => {
+    if (settled === null) return;
+    const controller = new AbortController();
+    setLoading(true);
+    // `settled` is the JSON of an input this hook was given, so parsing it back is exact.
+    loadRef.current(JSON.parse(settled) as I, controller.signal).then(
+      (answer) => {
+        if (controller.signal.aborted) return;
+        setData(answer);
+        setError(undefined);
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (controller.signal.aborted) return;
+        setError(e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
+        setLoading(false);
+      },
+    );
+    return () => controller.abort();
+  }, [settled]);
+
+  return { data, error, pending: loading || (key !== null && settled !== key) };
+}
