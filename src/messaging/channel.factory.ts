@@ -16,10 +16,13 @@ import type { Channel } from './template.schema.js';
 export interface TransmitOptions extends SendOptions {
   messageId: string;
   /**
-   * Delivery's durable marker for the point of no return. A channel that can tell when it hands
-   * the provider the complete message (SMTP: before writing the end-of-data dot) should await it
-   * there; a channel that cannot leaves it uncalled, and recovery then treats an interrupted call
-   * by `resendsSafely`. No channel calls it yet (see the report on email.channel.ts).
+   * Delivery's durable marker for the point of no return (SendOptions.beforeCommit). Forwarded to
+   * email only, which calls it between the last byte of DATA and the final dot. HTTP has no such
+   * point: a server may act on a request before it is fully received and answer after we crash,
+   * so webhook and SMS never call it, and recovery treats an interrupted call by `resendsSafely`
+   * (a webhook is re-sent and the receiver dedupes on X-Nudge-Idempotency-Key; an SMS is held as
+   * `unknown`). Calling it before the request would make recovery count such a call as sent and
+   * skip the safe webhook re-send.
    */
   beforeCommit?: () => Promise<void>;
 }
@@ -117,7 +120,10 @@ export function createTransmitter(deps: { settings: ChannelSettingsService; cloc
         case 'email': {
           const ch = await channelFor<EmailMessage>(workspaceId, 'email');
           if (!ch) return notConfigured('email');
-          return ch.send({ to: payload.to, subject: payload.subject, html: payload.html, text: payload.text, nudgeMessageId: opts.messageId, ...(payload.unsubscribeUrl ? { unsubscribeUrl: payload.unsubscribeUrl } : {}) }, sendOpts);
+          return ch.send(
+            { to: payload.to, subject: payload.subject, html: payload.html, text: payload.text, nudgeMessageId: opts.messageId, ...(payload.unsubscribeUrl ? { unsubscribeUrl: payload.unsubscribeUrl } : {}) },
+            { ...sendOpts, ...(opts.beforeCommit ? { beforeCommit: opts.beforeCommit } : {}) },
+          );
         }
         case 'sms': {
           const ch = await channelFor<SmsMessage>(workspaceId, 'sms');

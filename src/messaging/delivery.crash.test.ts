@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,23 +7,10 @@ import { loadConfig } from '../config/config.js';
 import { createTestDatabase, testDialects, type TestDatabase } from '../db/testing.js';
 import { buildApp } from '../server/app.js';
 import { createNudge } from '../server/nudge.js';
+import { runChild } from '../testing/child.testing.js';
 import { rawHeader, setupShop, startTestSmtp, TEST_PUBLIC_URL, type TestSmtp } from './messaging.testing.js';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'delivery.crash-child.ts');
-
-/** Run the child Nudge; resolves with its exit code or signal and what it printed. */
-function runChild(args: string[], onStart: (kill: () => void) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, out, err }));
-    onStart(() => child.kill('SIGKILL'));
-  });
-}
 
 for (const dialect of testDialects()) {
   describe(`delivery across a SIGKILL in the middle of an SMTP transaction (${dialect})`, () => {
@@ -52,7 +38,7 @@ for (const dialect of testDialects()) {
 
     test('every message reaches the SMTP server exactly once after the process is killed and restarted', async () => {
       let started = 0;
-      const first = await runChild(args, (kill) => {
+      const first = await runChild(CHILD, args, (kill) => {
         smtp.onDataStart = () => {
           if (++started === 3) kill();
         };
@@ -60,7 +46,7 @@ for (const dialect of testDialects()) {
       assert.equal(first.signal, 'SIGKILL', first.err);
       assert.equal(smtp.received.length, 2, 'the third message was cut off before its end of data');
       smtp.onDataStart = () => {};
-      const second = await runChild(args, () => {});
+      const second = await runChild(CHILD, args, () => {});
       assert.equal(second.code, 0, second.err);
       assert.deepEqual(second.out.trim().split('\n'), ['0 sent', '1 sent', '2 sent', '3 sent', '4 sent', '5 sent']);
       const ids = smtp.received.map((m) => rawHeader(m.raw, 'X-Nudge-Message-Id'));

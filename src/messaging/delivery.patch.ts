@@ -19,7 +19,8 @@ export function resultPatch(result: SendResult, o: { attempt: number; maxAttempt
       return { status: 'sent', provider_message_id: result.providerMessageId, provider_response: response, sent_at: now, lease_until: null, last_error: null, reason: null, updated_at: now };
     case 'temporary':
       return o.attempt < o.maxAttempts
-        ? { status: 'queued', next_attempt_at: now + o.backoff(o.attempt, result.retryAfterMs), lease_until: null, last_error: clip(result.error), provider_response: response, updated_at: now }
+        ? // The server refused this attempt: it has nothing, whatever the end-of-data marker said.
+          { status: 'queued', next_attempt_at: now + o.backoff(o.attempt, result.retryAfterMs), lease_until: null, committed_at: null, last_error: clip(result.error), provider_response: response, updated_at: now }
         : { status: 'failed', reason: 'retries_exhausted', lease_until: null, last_error: clip(result.error), provider_response: response, updated_at: now };
     case 'permanent':
       return { status: 'failed', reason: 'permanent', lease_until: null, last_error: clip(result.error), provider_response: response, updated_at: now };

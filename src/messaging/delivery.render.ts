@@ -4,12 +4,22 @@ import type { Clock } from '../platform/clock.js';
 import { assertUnreachable, notFound } from '../platform/errors.js';
 import type { MessagePayload, StoredRequest } from './message.payload.js';
 import type { MessageRow } from './message.repository.js';
-import { findTemplate } from './template.repository.js';
+import { findTemplate, type TemplateRow } from './template.repository.js';
 import { renderTemplate } from './template.render.js';
 import { Channel, Locale, TemplateBody } from './template.schema.js';
 import type { TemplateService } from './template.service.js';
 import type { Tracking } from './tracking.js';
 import { readJson } from '../db/dialect.js';
+
+export interface RenderDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  /** Only `context` is used: a batch passes one built from profiles it read together. */
+  templates: Pick<TemplateService, 'context'>;
+  tracking: Tracking;
+  /** The template by id, when the caller has it already (a batch reads each template once); else read from `db`. */
+  template?: (id: string) => TemplateRow | undefined;
+}
 
 /**
  * Render a queued message for its recipient: the template in the customer's language (their
@@ -17,8 +27,8 @@ import { readJson } from '../db/dialect.js';
  * in the List-Unsubscribe header), every link signed for click tracking and the open pixel.
  * Throws a UserError when the template or customer is gone or the template cannot render.
  */
-export async function renderPayload(deps: { db: Kysely<Database>; clock: Clock; templates: TemplateService; tracking: Tracking }, r: MessageRow, request: StoredRequest): Promise<MessagePayload> {
-  const t = r.template_id ? await findTemplate(deps.db, r.workspace_id, r.template_id) : undefined;
+export async function renderPayload(deps: RenderDeps, r: MessageRow, request: StoredRequest): Promise<MessagePayload> {
+  const t = r.template_id ? await (deps.template ? deps.template(r.template_id) : findTemplate(deps.db, r.workspace_id, r.template_id)) : undefined;
   if (!t) throw notFound('Template', 'templateId');
   const channel = Channel.parse(t.channel);
   const ref = { workspaceId: r.workspace_id, messageId: r.id };

@@ -11,6 +11,8 @@ import type { SendResult } from './channels/channel.js';
 import type { ConsentService } from './consent.service.js';
 import type { MessageEventRecorder } from './message-events.js';
 import { MessagePayload, previewOf, recipientOf, StoredRequest } from './message.payload.js';
+import { createBatchSender } from './delivery.batch.js';
+import { createLeases } from './delivery.leases.js';
 import { findByKey, findMessage, insertMessage, stuckMessages, updateFenced, type MessagePatch, type MessageRow } from './message.repository.js';
 import { newMessageRow } from './message.rows.js';
 import { createManualSends } from './delivery.manual.js';
@@ -50,6 +52,12 @@ import type { Transmitter } from './channel.factory.js';
  */
 export interface DeliveryService {
   send(request: DeliveryRequest): Promise<DeliveryResult>;
+  /**
+   * `send` for many requests at once (a broadcast, a journey step for many customers): the same
+   * outcome for each, in order, with per-batch statements instead of per-message ones
+   * (delivery.batch.ts). Throws, before writing anything, if a template or customer does not exist.
+   */
+  sendMany(requests: readonly DeliveryRequest[]): Promise<DeliveryResult[]>;
   /** Send a saved template once to a bare address (the editor's "send test"). */
   sendTest(workspaceId: string, templateId: string, request: TestSendRequest): Promise<MessageView>;
   /** One attempt of a stored message (the retry job, recovery, dead-letter retry). */
@@ -86,6 +94,12 @@ export interface DeliveryOptions {
   closeGraceMs?: number;
   /** A `queued` row this far past due with nobody on it is picked up by the sweep (default 60 s). */
   queuedGraceMs?: number;
+  /** sendMany: provider calls in flight at once (default 32; an SMTP pool's maxConnections bounds the real parallelism). */
+  batchConcurrency?: number;
+  /** sendMany: messages per batch of statements (default 500). */
+  batchSize?: number;
+  /** sendMany: how long an end-of-data marker waits to share its commit with others (default 2 ms). */
+  markLingerMs?: number;
 }
 
 export const RETRY_QUEUE = 'messages.retry';
@@ -115,17 +129,10 @@ export function createDeliveryService(deps: {
   const queuedGraceMs = o.queuedGraceMs ?? 60_000;
   const closeGraceMs = o.closeGraceMs ?? 10_000;
 
-  // Rows this process is sending: their leases are renewed together, one statement per tick.
-  const inFlight = new Map<string, { workspaceId: string; attempts: number; done: Promise<unknown> }>();
+  // Rows this process is sending: their leases are renewed together.
+  const leases = createLeases({ db, dialect: deps.dialect, clock, leaseMs, onError: deps.onError });
   const shutdown = new AbortController();
-  const renew = setInterval(() => {
-    if (inFlight.size === 0) return;
-    const until = clock.now() + leaseMs;
-    for (const [id, f] of inFlight) {
-      db.updateTable('messages').set({ lease_until: until }).where('workspace_id', '=', f.workspaceId).where('id', '=', id).where('status', '=', 'sending').where('attempts', '=', f.attempts).execute().catch(deps.onError);
-    }
-  }, Math.max(50, Math.floor(leaseMs / 3)));
-  renew.unref();
+  let closing = false;
 
   const backoff = (attempt: number, retryAfter?: number) => Math.min(maxBackoffMs, Math.max(retryAfter ?? 0, backoffMs * 2 ** Math.max(0, attempt - 1)));
 
@@ -217,12 +224,14 @@ export function createDeliveryService(deps: {
   }
 
   /** The provider call, bounded by the send timeout even if a channel ignores its abort signal. */
-  async function transmit(r: MessageRow, payload: MessagePayload, attempt: number): Promise<SendResult> {
+  async function transmit(r: MessageRow, payload: MessagePayload, attempt: number, commitMark?: () => Promise<void>): Promise<SendResult> {
     // Durable before the provider passes its point of no return, so recovery knows which side of it a crash fell on.
-    const beforeCommit = async (): Promise<void> => {
-      const marked = await updateFenced(db, r.workspace_id, r.id, { status: 'sending', attempts: attempt }, { committed_at: clock.now() });
-      if (!marked) throw new Error(`message ${r.id}: attempt ${attempt} no longer owns the message`);
-    };
+    const beforeCommit =
+      commitMark ??
+      (async (): Promise<void> => {
+        const marked = await updateFenced(db, r.workspace_id, r.id, { status: 'sending', attempts: attempt }, { committed_at: clock.now() });
+        if (!marked) throw new Error(`message ${r.id}: attempt ${attempt} no longer owns the message`);
+      });
     const signal = AbortSignal.any([shutdown.signal, AbortSignal.timeout(sendTimeoutMs)]);
     let timer: NodeJS.Timeout | undefined;
     const guard = new Promise<SendResult>((resolve) => {
@@ -242,13 +251,8 @@ export function createDeliveryService(deps: {
   /** Send a claimed row (status `sending`, attempts = `attempt`) and record the answer. */
   async function sendClaimed(r: MessageRow, payload: MessagePayload, attempt: number): Promise<DeliveryResult> {
     const call = transmit(r, payload, attempt);
-    inFlight.set(r.id, { workspaceId: r.workspace_id, attempts: attempt, done: call });
-    let result: SendResult;
-    try {
-      result = await call;
-    } finally {
-      inFlight.delete(r.id);
-    }
+    leases.hold(r.workspace_id, r.id, attempt, call);
+    const result = await call;
     const now = clock.now();
     const fence = { status: 'sending', attempts: attempt };
     const patch = resultPatch(result, { attempt, maxAttempts: r.max_attempts, now, backoff });
@@ -292,7 +296,8 @@ export function createDeliveryService(deps: {
     const payload = r.payload === null ? null : MessagePayload.parse(readJson(r.payload, {}));
     if (r.committed_at !== null) {
       // The provider had the whole message before the crash (it accepts at the end of data): sending
-      // it again would be the duplicate. Counted as sent, and said so.
+      // it again would be the duplicate. Counted as sent, and said so. (A crash inside the commit of
+      // the marker itself, before the final dot, is the one moment this loses a message.)
       const moved = await updateFenced(db, r.workspace_id, r.id, fence, {
         status: 'sent',
         reason: 'assumed_after_interruption',
@@ -337,7 +342,16 @@ export function createDeliveryService(deps: {
 
   const manual = createManualSends({ db, clock, profiles: deps.profiles, maxAttempts, attempt: (ws, id) => service.attempt(ws, id) });
 
+  const sendMany = createBatchSender({
+    ...{ db, dialect: deps.dialect, clock, profiles: deps.profiles, templates: deps.templates, tracking: deps.tracking, events: deps.events, onError: deps.onError },
+    ...{ maxAttempts, leaseMs, concurrency: o.batchConcurrency ?? 32, batchSize: o.batchSize ?? 500, recordLingerMs: 20, markLingerMs: o.markLingerMs ?? 2, backoff, resume, transmit, settled, scheduleRetry },
+    hold: (r, done) => leases.hold(r.workspace_id, r.id, r.attempts, done),
+    stopping: () => shutdown.signal.aborted || closing,
+  });
+
   const service: DeliveryService = {
+    sendMany,
+
     async send(request) {
       const existing = await findByKey(db, request.workspaceId, request.idempotencyKey);
       if (existing) return resume(existing, true);
@@ -383,6 +397,7 @@ export function createDeliveryService(deps: {
     },
 
     async close() {
+      closing = true;
       // Let sends in flight finish (leases still renewed): aborting one mid-DATA is exactly the
       // ambiguous case recovery has to guess about. Only what outlasts the grace is aborted.
       let timer: NodeJS.Timeout | undefined;
@@ -390,10 +405,10 @@ export function createDeliveryService(deps: {
         timer = setTimeout(resolve, closeGraceMs);
         timer.unref();
       });
-      await Promise.race([Promise.allSettled([...inFlight.values()].map((f) => f.done)), grace]);
+      await Promise.race([Promise.allSettled(leases.pending()), grace]);
       clearTimeout(timer);
       shutdown.abort();
-      clearInterval(renew);
+      leases.stop();
       await transmitter.close();
     },
   };

@@ -57,6 +57,10 @@ export interface MessageEventRecorder {
   record(message: MessageRow, kind: MessageEventKind, data: Record<string, unknown>, options?: { dedupeKey?: string; at?: number }): Promise<boolean>;
   /** The `message.sent` profile event after a provider accepted the message (once per message). */
   sent(message: MessageRow): Promise<void>;
+  /** `sent` for many messages: one ingest call per workspace (a delivery batch). */
+  sentMany(messages: readonly MessageRow[]): Promise<void>;
+  /** Identifiers of customers about to be sent to (ProfileEventRecorder.know). */
+  know(workspaceId: string, profiles: readonly { id: string; userId: string | null; anonymousId: string | null }[]): void;
 }
 
 export function createMessageEventRecorder(deps: { db: Kysely<Database>; clock: Clock; profileEvents: ProfileEventRecorder; onError: (err: unknown) => void }): MessageEventRecorder {
@@ -93,6 +97,29 @@ export function createMessageEventRecorder(deps: { db: Kysely<Database>; clock: 
     async sent(m) {
       // The message id makes the event id: a recovery that records "sent" again stores it once.
       await onProfile(m, `${m.id}-sent`, profileEventName('sent'), { locale: m.locale }, m.sent_at ?? clock.now());
+    },
+
+    know: (workspaceId, profiles) => profileEvents.know(workspaceId, profiles),
+
+    async sentMany(messages) {
+      const byWorkspace = new Map<string, MessageRow[]>();
+      for (const m of messages) {
+        if (!m.profile_id) continue;
+        const list = byWorkspace.get(m.workspace_id);
+        if (list) list.push(m);
+        else byWorkspace.set(m.workspace_id, [m]);
+      }
+      for (const [workspaceId, list] of byWorkspace) {
+        try {
+          await profileEvents.recordMany(
+            workspaceId,
+            // Same ids, names and properties as `sent`, so either path records an event once.
+            list.map((m) => ({ profileId: m.profile_id ?? '', id: `${m.id}-sent`, name: profileEventName('sent'), properties: { ...messageProperties(m), locale: m.locale }, at: m.sent_at ?? clock.now() })),
+          );
+        } catch (err) {
+          deps.onError(err);
+        }
+      }
     },
   };
 }

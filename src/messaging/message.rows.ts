@@ -1,9 +1,12 @@
 import type { MessageSource } from './message.schema.js';
 import type { StoredRequest } from './message.payload.js';
-import type { NewMessageRow } from './message.repository.js';
+import type { MessageRow } from './message.repository.js';
 import type { TemplateRow } from './template.repository.js';
 
-/** A new outbox row, `queued` and due now, not yet rendered. */
+/** A row as written: JSON columns as text. Insertable, and readable wherever a stored row is (its JSON read back as text, as SQLite does). */
+export type FreshMessageRow = Omit<MessageRow, 'request' | 'payload' | 'provider_response'> & { request: string; payload: string | null; provider_response: string | null };
+
+/** A new outbox row, `queued` and due now, not yet rendered (complete, so a batch can render it before inserting). */
 export function newMessageRow(m: {
   workspaceId: string;
   id: string;
@@ -15,7 +18,7 @@ export function newMessageRow(m: {
   maxAttempts: number;
   request: StoredRequest;
   now: number;
-}): NewMessageRow {
+}): FreshMessageRow {
   return {
     workspace_id: m.workspaceId,
     id: m.id,
@@ -48,5 +51,6 @@ export function newMessageRow(m: {
     created_at: m.now,
     updated_at: m.now,
     sent_at: null,
+    committed_at: null,
   };
 }

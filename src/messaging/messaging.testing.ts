@@ -1,40 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { loadConfig } from '../config/config.js';
 import type { DialectName } from '../db/dialect.js';
-import { createTestDatabase } from '../db/testing.js';
 import type { Clock } from '../platform/clock.js';
-import { buildApp } from '../server/app.js';
-import { createNudge } from '../server/nudge.js';
-import type { TestNudge } from '../testing/nudge.testing.js';
+import { createTestNudge, type TestNudge } from '../testing/nudge.testing.js';
 import type { MessagingOptions } from './messaging.module.js';
 
 /** Links in test messages point here: https, so email gets RFC 8058 one-click headers. */
 export const TEST_PUBLIC_URL = 'https://nudge.test';
 
-/** A complete Nudge (as createTestNudge) whose messages link to TEST_PUBLIC_URL, with messaging options. */
-export async function createMessagingTestNudge(dialect: DialectName, options: { clock?: Clock; messaging?: MessagingOptions } = {}): Promise<TestNudge> {
-  const tdb = await createTestDatabase(dialect);
-  const config = loadConfig({}, { dataDir: tdb.dataDir, logLevel: 'silent', publicUrl: TEST_PUBLIC_URL, ...(tdb.databaseUrl ? { databaseUrl: tdb.databaseUrl } : {}) });
-  const nudge = await createNudge(config, { instanceKey: randomBytes(32), ...(options.clock ? { clock: options.clock } : {}), ...(options.messaging ? { messaging: options.messaging } : {}) });
-  const password = 'correct horse battery';
-  const user = await nudge.auth.createUser({ email: 'admin@example.test', name: 'Test Admin', password });
-  const { workspace, writeKey, secretKey } = await nudge.workspaces.create({ name: 'Test shop', actor: 'test' });
-  await nudge.auth.addMember(user.id, workspace.id, 'admin', 'test');
-  const app = await buildApp(nudge, { webDir: null });
-  return {
-    nudge,
-    app,
-    workspace: { id: workspace.id, writeKey, secretKey },
-    admin: { id: user.id, email: user.email, password },
-    async cleanup() {
-      await app.close();
-      await nudge.close();
-      await tdb.cleanup();
-    },
-  };
+/** A complete Nudge (createTestNudge) whose messages link to TEST_PUBLIC_URL, with messaging options. */
+export function createMessagingTestNudge(dialect: DialectName, options: { clock?: Clock; messaging?: MessagingOptions } = {}): Promise<TestNudge> {
+  return createTestNudge(dialect, { ...options, publicUrl: TEST_PUBLIC_URL });
 }
 
 export interface ReceivedMail {
@@ -54,6 +31,8 @@ export interface TestSmtp {
   answer: (mail: { to: string[] }) => SmtpAnswer;
   /** Called when a client starts a message (DATA accepted, content not yet read). */
   onDataStart: () => void;
+  /** Called when a client opens a message transaction (MAIL FROM), before any of its content. */
+  onMailFrom: () => void;
   close(): Promise<void>;
 }
 
@@ -65,12 +44,17 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     received,
     answer: () => null,
     onDataStart: () => {},
+    onMailFrom: () => {},
     close: async () => {},
   };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onMailFrom(_address, _session, callback) {
+      state.onMailFrom();
+      callback();
+    },
     onData(stream, session, callback) {
       state.onDataStart();
       const chunks: Buffer[] = [];

@@ -18,6 +18,18 @@ import type { ProfileService } from '../profiles/profile.service.js';
 export interface ProfileEventRecorder {
   /** `eventId` must be stable for one occurrence: a repeated call is stored once. */
   record(workspaceId: string, profileId: string, event: { id: string; name: string; properties: Record<string, unknown>; at: number }): Promise<void>;
+  /** Many events of one workspace in one ingest call (a delivery batch's `message.sent`). */
+  recordMany(workspaceId: string, events: readonly ProfileEvent[]): Promise<void>;
+  /** Identifiers of profiles the caller has just read (a delivery batch), so recording their events reads nothing. */
+  know(workspaceId: string, profiles: readonly { id: string; userId: string | null; anonymousId: string | null }[]): void;
+}
+
+export interface ProfileEvent {
+  profileId: string;
+  id: string;
+  name: string;
+  properties: Record<string, unknown>;
+  at: number;
 }
 
 type Identity = { userId: string } | { anonymousId: string };
@@ -27,6 +39,54 @@ const CACHE = 10_000;
 export function createProfileEventRecorder(deps: { db: Kysely<Database>; clock: Clock; profiles: ProfileService; ingest: IngestService }): ProfileEventRecorder {
   const { profiles, ingest } = deps;
   const identities = new Map<string, Identity>();
+
+  function remember(key: string, found: Identity): void {
+    identities.delete(key);
+    if (identities.size >= CACHE) identities.delete(identities.keys().next().value ?? key);
+    identities.set(key, found);
+  }
+
+  /** identityOf for many profiles: one contacts read, and one identity transaction for the profiles that need an anonymous id. */
+  async function identitiesOf(workspaceId: string, profileIds: readonly string[]): Promise<Map<string, Identity>> {
+    const out = new Map<string, Identity>();
+    const missing: string[] = [];
+    for (const id of new Set(profileIds)) {
+      const hit = identities.get(`${workspaceId}\u0000${id}`);
+      if (hit) out.set(id, hit);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return out;
+    const contacts = await profiles.contacts(workspaceId, missing);
+    const claims: { profileId: string; anonymousId: string; email: string | null; phone: string | null }[] = [];
+    for (const id of missing) {
+      const p = contacts.get(id);
+      if (!p) continue;
+      const found: Identity | null = p.userId ? { userId: p.userId } : p.anonymousId ? { anonymousId: p.anonymousId } : null;
+      if (found) {
+        out.set(id, found);
+        remember(`${workspaceId}\u0000${id}`, found);
+      } else claims.push({ profileId: id, anonymousId: `nudge:${p.id}`, email: p.email, phone: p.phone });
+    }
+    if (claims.length > 0) {
+      const now = deps.clock.now();
+      await withTransaction(deps.db, (trx) => profiles.applyClaims(trx, workspaceId, claims.map((c) => ({ anonymousId: c.anonymousId, email: c.email, phone: c.phone, timestamp: now, isEvent: false }))));
+      for (const c of claims) {
+        out.set(c.profileId, { anonymousId: c.anonymousId });
+        remember(`${workspaceId}\u0000${c.profileId}`, { anonymousId: c.anonymousId });
+      }
+    }
+    return out;
+  }
+
+  const trackOf = (who: Identity, event: { id: string; name: string; properties: Record<string, unknown>; at: number }) => ({
+    type: 'track',
+    ...who,
+    event: event.name,
+    messageId: `nudge-${event.id}`,
+    properties: event.properties,
+    timestamp: new Date(event.at).toISOString(),
+    context: { library: { name: 'nudge-messaging' } },
+  });
 
   async function identityOf(workspaceId: string, profileId: string): Promise<Identity> {
     const key = `${workspaceId}\u0000${profileId}`;
@@ -42,25 +102,33 @@ export function createProfileEventRecorder(deps: { db: Kysely<Database>; clock: 
       await withTransaction(deps.db, (trx) => profiles.applyClaims(trx, workspaceId, [{ anonymousId, email: p.email, phone: p.phone, timestamp: deps.clock.now(), isEvent: false }]));
       found = { anonymousId };
     }
-    if (identities.size >= CACHE) identities.delete(identities.keys().next().value ?? key);
-    identities.set(key, found);
+    remember(key, found);
     return found;
   }
 
   return {
     async record(workspaceId, profileId, event) {
       const who = await identityOf(workspaceId, profileId);
-      await ingest.ingest(workspaceId, [
-        {
-          type: 'track',
-          ...who,
-          event: event.name,
-          messageId: `nudge-${event.id}`,
-          properties: event.properties,
-          timestamp: new Date(event.at).toISOString(),
-          context: { library: { name: 'nudge-messaging' } },
-        },
-      ]);
+      await ingest.ingest(workspaceId, [trackOf(who, event)]);
+    },
+
+    know(workspaceId, list) {
+      for (const p of list) {
+        const found: Identity | null = p.userId ? { userId: p.userId } : p.anonymousId ? { anonymousId: p.anonymousId } : null;
+        if (found) remember(`${workspaceId}\u0000${p.id}`, found);
+      }
+    },
+
+    async recordMany(workspaceId, events) {
+      if (events.length === 0) return;
+      const who = await identitiesOf(workspaceId, events.map((e) => e.profileId));
+      const tracks = [];
+      for (const e of events) {
+        const w = who.get(e.profileId);
+        // A profile deleted meanwhile (GDPR) gets no event, as `record` would fail for it alone.
+        if (w) tracks.push(trackOf(w, e));
+      }
+      if (tracks.length > 0) await ingest.ingest(workspaceId, tracks);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, hkdfSync, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /**
  * Signed tokens for links that leave Nudge in messages (click tracking, open pixel, unsubscribe).
@@ -23,10 +23,11 @@ export interface TokenSigner {
 }
 
 export function createTokenSigner(instanceKey: Buffer): TokenSigner {
-  const keys = new Map<TokenPurpose, Buffer>();
-  const key = (p: TokenPurpose): Buffer => {
+  // Key objects, not buffers: HMAC then skips importing the key on every link of every message.
+  const keys = new Map<TokenPurpose, KeyObject>();
+  const key = (p: TokenPurpose): KeyObject => {
     let k = keys.get(p);
-    if (!k) keys.set(p, (k = deriveKey(instanceKey, p)));
+    if (!k) keys.set(p, (k = createSecretKey(deriveKey(instanceKey, p))));
     return k;
   };
   const tag = (p: TokenPurpose, payload: string) => createHmac('sha256', key(p)).update(payload).digest().subarray(0, TAG_BYTES);

@@ -210,7 +210,22 @@ export function chooseLocale(available: { en?: unknown; zh?: unknown }, defaultL
   return found;
 }
 
+/** Canonical tags by (language, trait): a broadcast asks for the same few thousands of times. */
+const intlLocales = new Map<string, string>();
+
 function intlLocaleFor(locale: Locale, trait: unknown): string {
+  if (typeof trait !== 'string') return locale === 'zh' ? 'zh-CN' : 'en-US';
+  const key = `${locale}\u0000${trait}`;
+  let tag = intlLocales.get(key);
+  if (tag === undefined) {
+    tag = canonicalLocaleFor(locale, trait);
+    if (intlLocales.size >= 1000) intlLocales.clear();
+    intlLocales.set(key, tag);
+  }
+  return tag;
+}
+
+function canonicalLocaleFor(locale: Locale, trait: unknown): string {
   if (typeof trait === 'string') {
     try {
       const [tag] = Intl.getCanonicalLocales(trait.trim().replace(/_/g, '-'));

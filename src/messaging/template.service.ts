@@ -25,6 +25,8 @@ export interface TemplateService {
   preview(workspaceId: string, request: TemplatePreviewRequest): Promise<RenderedPreview>;
   /** The render context for one customer (delivery and test sends use it too). */
   context(workspaceId: string, profileIdOrKey: string | null, extra: Pick<RenderContext, 'event' | 'journey' | 'message'>, locale?: Locale): Promise<RenderContext>;
+  /** `context` for many customers of one workspace, from profiles the caller read together (the workspace is read once). */
+  contextBuilder(workspaceId: string): Promise<(profile: RenderContext['profile'], extra: Pick<RenderContext, 'event' | 'journey' | 'message'>) => RenderContext>;
 }
 
 /** The JSON-safe preview of a rendered message. */
@@ -157,6 +159,11 @@ export function createTemplateService(deps: { db: Kysely<Database>; clock: Clock
         ? { profile: profileContext(await profiles.get(workspaceId, profileIdOrKey, 0)), workspace }
         : { ...sampleContext(locale ?? 'en'), workspace };
       return withLocale({ ...base, event: extra.event ?? null, journey: extra.journey ?? null, message: extra.message }, locale);
+    },
+
+    async contextBuilder(workspaceId) {
+      const workspace = workspaceContext(await deps.workspaces.get(workspaceId));
+      return (profile, extra) => ({ profile, workspace, event: extra.event ?? null, journey: extra.journey ?? null, message: extra.message });
     },
   };
   return service;

@@ -8,6 +8,7 @@ import { toIso, toIsoOrNull } from '../platform/ids.js';
 import { normalizeEmail, type IdentityClaim } from './identity.js';
 import { resolveClaims } from './identity.resolver.js';
 import type { ComputedTraitService } from './computed-trait.service.js';
+import { resolveContacts, type ProfileContact } from './profile.contacts.js';
 import { customerOrderTotals, existingOrderIds, insertOrders, orderStats, type OrderRow } from './order.repository.js';
 import { IdentityKind, type EventList, type ProfileDetail, type ProfileList, type ProfileListQuery, type ProfileSummary } from './profile.schema.js';
 
@@ -24,6 +25,8 @@ export interface ProfileService {
   countWhere(workspaceId: string, restrict?: RawBuilder<boolean>): Promise<number>;
   /** One profile by profile id, userId, anonymousId or email (a merged profile leads to its survivor). */
   get(workspaceId: string, idOrKey: string, eventLimit?: number): Promise<ProfileDetail>;
+  /** Many profiles by id or key at once, resolved as `get` does, keyed by what was asked; unknown ones are absent. */
+  contacts(workspaceId: string, idsOrKeys: readonly string[]): Promise<Map<string, ProfileContact>>;
   events(workspaceId: string, idOrKey: string, query: { limit: number; before?: string | undefined }): Promise<EventList>;
   /** Resolve identity claims (CSV rows, API upserts) inside the caller's transaction. */
   applyClaims(trx: Transaction<Database>, workspaceId: string, claims: readonly IdentityClaim[]): Promise<string[]>;
@@ -157,6 +160,10 @@ export function createProfileService(deps: {
         events,
         computedTraits,
       };
+    },
+
+    contacts(workspaceId, idsOrKeys) {
+      return resolveContacts(db, workspaceId, idsOrKeys);
     },
 
     async events(workspaceId, idOrKey, query) {

@@ -29,6 +29,13 @@ export interface SendOptions {
   idempotencyKey: string;
   /** Aborts the attempt (shutdown); the result is then `temporary`. */
   signal?: AbortSignal;
+  /**
+   * Called once, just before the channel does the irrevocable part (SMTP: after the whole message
+   * is written and before the end-of-data dot that makes the server accept it), so the caller can
+   * durably record that point. If it throws, the send is abandoned as `temporary` and nothing is
+   * delivered. A channel with no such point may leave it uncalled.
+   */
+  beforeCommit?: () => Promise<void>;
 }
 
 export interface MessageChannel<M> {

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import nodemailer from 'nodemailer';
+import DKIM from 'nodemailer/lib/dkim';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { z } from 'zod';
 import { permanent, sent, temporary, type MessageChannel, type SendResult } from './channel.js';
 
@@ -7,6 +11,11 @@ import { permanent, sent, temporary, type MessageChannel, type SendResult } from
  * Email over SMTP (nodemailer), one pooled transport per workspace's settings: connections are
  * reused across messages (`maxMessages` each, up to `maxConnections` at once), and every wait has a
  * deadline so a server that hangs yields a temporary failure instead of a stuck worker.
+ *
+ * The MIME message is built here (MailComposer) and handed to the transport as `raw`, so that a
+ * send with `beforeCommit` can hold back the end of DATA: a server takes responsibility for a
+ * message only when it has the final "." (RFC 5321 §4.1.1.4, §6.1), and nodemailer writes that
+ * dot when the message stream ends (smtp-connection DataStream._flush). See `commitGate`.
  */
 
 /** `news@shop.example` or `Shop <news@shop.example>`; the domain names the Message-ID. */
@@ -76,6 +85,8 @@ export function unsubscribeHeaders(url: string | undefined, mailto: string | und
   return headers;
 }
 
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 interface SmtpFailure {
   code?: string;
   responseCode?: number;
@@ -88,7 +99,7 @@ const asSmtpFailure = (err: unknown): SmtpFailure => {
     ...(typeof e.code === 'string' ? { code: e.code } : {}),
     ...(typeof e.responseCode === 'number' ? { responseCode: e.responseCode } : {}),
     ...(typeof e.response === 'string' ? { response: e.response } : {}),
-    message: err instanceof Error ? err.message : String(err),
+    message: errorText(err),
   };
 };
 
@@ -109,8 +120,47 @@ function classify(err: unknown, signal: AbortSignal): SendResult {
   return temporary(`SMTP ${f.code ?? 'error'}: ${f.message}`);
 }
 
+/** The message exactly as sendMail would build it from the same fields, DKIM-signed when configured. */
+async function composeMime(s: EmailSettings, message: EmailMessage, messageId: string, dkim: DKIM | null): Promise<Buffer> {
+  const replyTo = message.replyTo ?? s.replyTo;
+  const mime = await new MailComposer({
+    from: s.from,
+    to: message.to,
+    ...(replyTo ? { replyTo } : {}),
+    subject: message.subject,
+    // Both parts: multipart/alternative, plain text first (RFC 2046 §5.1.4).
+    text: message.text,
+    html: message.html,
+    messageId,
+    headers: { ...message.headers, 'X-Nudge-Message-Id': message.nudgeMessageId, ...unsubscribeHeaders(message.unsubscribeUrl, message.unsubscribeMailto) },
+  })
+    .compile()
+    .build();
+  // Signed here rather than by the transport: its signer reads the whole message as soon as the
+  // send is queued, which would pull the commit gate (below) long before DATA.
+  return dkim ? buffer(dkim.sign(mime)) : mime;
+}
+
+/**
+ * The stream the SMTP connection reads the message from, ending only after `commit` resolved.
+ * It reads nothing until it is read itself, and smtp-connection pipes it into the DATA stream only
+ * after the server's 354; nodemailer's earlier stages buffer a whole small message before MAIL
+ * FROM, so a gate anywhere upstream would commit before the envelope was even sent. Placed last,
+ * the marker is written with the whole message in the socket and only the dot outstanding. If
+ * `commit` rejects, the stream fails, no dot is written, and the connection is dropped: the server
+ * discards the partial message.
+ */
+function commitGate(input: Readable, commit: () => Promise<void>): Readable {
+  async function* gated(): AsyncGenerator<unknown> {
+    for await (const chunk of input) yield chunk;
+    await commit();
+  }
+  return Readable.from(gated(), { objectMode: false });
+}
+
 export function createEmailChannel(settings: z.input<typeof EmailSettings>): EmailChannel {
   const s = EmailSettings.parse(settings);
+  const dkim = s.dkim ? new DKIM(s.dkim) : null;
   const transport = nodemailer.createTransport({
     pool: true,
     host: s.host,
@@ -123,30 +173,39 @@ export function createEmailChannel(settings: z.input<typeof EmailSettings>): Ema
     connectionTimeout: s.connectionTimeoutMs,
     greetingTimeout: s.connectionTimeoutMs,
     socketTimeout: s.socketTimeoutMs,
-    ...(s.dkim ? { dkim: s.dkim } : {}),
+  });
+  // Sends in flight that hold back their end of data, by their raw MIME buffer (the transport
+  // passes the same object to plugins). createReadStream runs the process functions afresh for
+  // each connection, so a message the pool re-queues before DATA gets a new gate.
+  const gates = new WeakMap<Buffer, () => Promise<void>>();
+  transport.use('stream', (mail, done) => {
+    const raw = mail.data.raw;
+    const commit = Buffer.isBuffer(raw) ? gates.get(raw) : undefined;
+    if (commit) mail.message.processFunc((input) => commitGate(input, commit));
+    done();
   });
   return {
-    async send(message, { idempotencyKey, signal }): Promise<SendResult> {
+    async send(message, { idempotencyKey, signal, beforeCommit }): Promise<SendResult> {
       const deadline = AbortSignal.timeout(s.sendTimeoutMs);
       const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
       if (combined.aborted) return temporary('Send aborted before it started');
       const messageId = emailMessageId(idempotencyKey, s.from);
+      // Set from the gate's callback, so a property: narrowing would not see the assignment.
+      const gate: { committing: Promise<void> | null; abandoned: { error: unknown } | null } = { committing: null, abandoned: null };
+      // Once per send, whichever gate (connection) gets there.
+      const commit = (): Promise<void> =>
+        (gate.committing ??= (beforeCommit ?? (async () => {}))().catch((error: unknown) => {
+          gate.abandoned = { error };
+          throw error;
+        }));
       try {
-        const info = await transport.sendMail({
-          from: s.from,
-          to: message.to,
-          ...(message.replyTo ?? s.replyTo ? { replyTo: message.replyTo ?? s.replyTo } : {}),
-          subject: message.subject,
-          // Both parts: multipart/alternative, plain text first (RFC 2046 §5.1.4).
-          text: message.text,
-          html: message.html,
-          messageId,
-          headers: { ...message.headers, 'X-Nudge-Message-Id': message.nudgeMessageId, ...unsubscribeHeaders(message.unsubscribeUrl, message.unsubscribeMailto) },
-          signal: combined,
-        });
+        const mime = await composeMime(s, message, messageId, dkim);
+        if (beforeCommit) gates.set(mime, commit);
+        const info = await transport.sendMail({ envelope: { from: s.from, to: message.to }, raw: mime, signal: combined });
         if (info.accepted.length === 0) return permanent(`SMTP server accepted no recipient: ${info.response}`, { response: info.response, rejected: info.rejected });
         return sent(messageId, { response: info.response });
       } catch (err) {
+        if (gate.abandoned) return temporary(`Send abandoned before the end of data: ${errorText(gate.abandoned.error)}`);
         if (deadline.aborted && !signal?.aborted) return temporary(`SMTP server ${s.host}:${s.port} did not take the message within ${s.sendTimeoutMs} ms`);
         return classify(err, combined);
       }
