@@ -79,7 +79,7 @@ export function compileSequence(c: SequenceCondition, ctx: CompileContext): Bool
   const counts = ctx.eventCounts;
   // "A then B": scanning the rarer event and probing the other through (profile_id, timestamp)
   // finds the same pairs with fewer probes (in a shop, orders are a sixth of product views).
-  if (c.thenPerformed && !ctx.profileIds && counts && (counts.get(c.then.name) ?? 0) < (counts.get(c.first.name) ?? 0)) return sequenceFromThen(c, within, ctx);
+  if (c.thenPerformed && counts && (counts.get(c.then.name) ?? 0) < (counts.get(c.first.name) ?? 0)) return sequenceFromThen(c, within, ctx);
   const then = sql`select 1 from events b where b.profile_id = a.profile_id and ${matchWhere('b', c.then, ctx, true)} and b.timestamp > a.timestamp and b.timestamp <= a.timestamp + ${within}`;
   const settled = c.thenPerformed ? sql`` : sql` and a.timestamp <= ${ctx.now - within}`;
   const follow = c.thenPerformed ? sql`exists (${then})` : sql`not exists (${then})`;
@@ -100,6 +100,8 @@ function sequenceFromThen(c: SequenceCondition, within: number, ctx: CompileCont
         ? sql` and b.timestamp > ${Date.parse(w.from)} and b.timestamp < ${Date.parse(w.to) + within}`
         : sql``;
   const first = sql`select 1 from events a where a.profile_id = b.profile_id and ${matchWhere('a', c.first, ctx, true)}${windowWhere('a', w, ctx.now)} and a.timestamp < b.timestamp and a.timestamp >= b.timestamp - ${within}`;
+  // Touched profiles only (a preview's sample, a live check): correlated on p.id, B found through (profile_id, timestamp).
+  if (ctx.profileIds) return sql<boolean>`exists (select 1 from events b where b.profile_id = p.id and ${matchWhere('b', c.then, ctx, true)}${bBounds} and exists (${first}))`;
   return membership(sql`select b.profile_id from events b where ${matchWhere('b', c.then, ctx)}${bBounds} and exists (${first})`, true);
 }
 

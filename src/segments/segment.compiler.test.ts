@@ -285,6 +285,9 @@ for (const dialect of testDialects()) {
         // The second event "rarer" than the first: the compiler drives the join from it.
         const eventCounts = new Map([[names[0] ?? '', 1000], [names[1] ?? '', 1]]);
         assert.deepEqual(await members(h, root, { ...(now === undefined ? {} : { now }), eventCounts }), [...expected].sort(), `${what} (driven from then)`);
+        const ids = ['p05', 'p06', 'p10', 'p11', 'p12', 'p13'];
+        const among = await members(h, root, { now: now ?? T0, ids, eventCounts });
+        assert.deepEqual(among, [...expected].filter((x) => ids.includes(x)).sort(), `${what} (driven from then, among ids)`);
       }
     });
 

@@ -259,7 +259,8 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
     fullContext,
     async matchAmong(workspaceId, definition, profileIds) {
       if (profileIds.length === 0) return new Set();
-      const ctx = await context(workspaceId, clock.now());
+      // A preview's sample is thousands of profiles: worth the (cached) event counts that pick a sequence's join order.
+      const ctx = await fullContext(workspaceId, clock.now());
       return matching({ definition }, ctx, profileIds);
     },
     onTransition(listener) {
