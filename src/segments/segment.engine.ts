@@ -62,6 +62,8 @@ export interface SegmentEngine {
 
 /** Profiles re-checked per query in incremental evaluation. */
 const ID_CHUNK = 500;
+/** Chunks of one incremental evaluation in flight at once. */
+const CHUNKS_AT_ONCE = 4;
 
 export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: DialectHelpers; clock: Clock; lookups: CompileLookups; read?: HeavyReader }): SegmentEngine {
   const { db, dialect, clock, lookups } = deps;
@@ -206,8 +208,19 @@ export function createSegmentEngine(deps: { db: Kysely<Database>; dialect: Diale
       // A full evaluation scans every profile: off the event loop on SQLite (db/sqlite-reader.ts).
       for (const r of ids ? await q.execute() : await read(q.compile())) out.add(r.id);
     };
-    if (!profileIds) await run();
-    else for (let i = 0; i < profileIds.length; i += ID_CHUNK) await run(profileIds.slice(i, i + ID_CHUNK));
+    if (!profileIds) {
+      await run();
+      return out;
+    }
+    // Chunks side by side: PostgreSQL spreads them over its connections and cores (a preview's
+    // 4,000-profile sample is eight chunks); SQLite's one connection simply takes them in turn.
+    const chunks: (readonly string[])[] = [];
+    for (let i = 0; i < profileIds.length; i += ID_CHUNK) chunks.push(profileIds.slice(i, i + ID_CHUNK));
+    let next = 0;
+    const worker = async () => {
+      for (let chunk = chunks[next++]; chunk !== undefined; chunk = chunks[next++]) await run(chunk);
+    };
+    await Promise.all(Array.from({ length: Math.min(CHUNKS_AT_ONCE, chunks.length) }, worker));
     return out;
   }
 
