@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { assertUnreachable } from '../platform/errors.js';
 import { ISO_INSTANT_PATTERN, ISO_OFFSET_PATTERN } from './sqlite-functions.js';
 
 /**
@@ -25,6 +26,11 @@ export interface JsonSqlHelpers {
    * no other JSON type can compare equal.
    */
   jsonStringEquals(column: string, path: readonly string[], value: string): RawBuilder<boolean>;
+  /**
+   * Two-valued: the value at `path` is a JSON number and `number op value` holds (op: > >= < <=, or
+   * between with `to`). The same as `coalesce(jsonNumber(…) op value, false)`.
+   */
+  jsonNumberCompare(column: string, path: readonly string[], op: '>' | '>=' | '<' | '<=' | 'between', value: number, to?: number): RawBuilder<boolean>;
   /** Two-valued: the value at `path` is a JSON string equal to one of `values` (`anyText` over jsonString). */
   jsonStringIn(column: string, path: readonly string[], values: readonly string[]): RawBuilder<boolean>;
   /**
@@ -104,6 +110,10 @@ export const sqliteJsonHelpers: JsonSqlHelpers = {
     if (/^[[{]/.test(value)) return sql<boolean>`coalesce(json_type(${doc}, ${p}) = 'text' and json_extract(${doc}, ${p}) = ${value}, false)`;
     return sql<boolean>`coalesce(json_extract(${doc}, ${p}) = ${value}, false)`;
   },
+  jsonNumberCompare: (column, path, op, value, to) => {
+    const n = sqliteJsonHelpers.jsonNumber(column, path);
+    return op === 'between' ? sql<boolean>`coalesce(${n} between ${value} and ${to ?? value}, false)` : sql<boolean>`coalesce(${n} ${sql.raw(op)} ${value}, false)`;
+  },
   jsonStringIn: (column, path, values) => {
     const [doc, p] = sqliteLocate(column, path);
     const list = sql`(select value from json_each(${JSON.stringify(values)}))`;
@@ -165,6 +175,26 @@ export const postgresJsonHelpers: JsonSqlHelpers = {
   jsonStringEquals: (column, path, value) => sql<boolean>`coalesce(${pgText(column, path)} = ${value} and jsonb_typeof(${pgAt(column, path)}) = 'string', false)`,
   jsonStringIn: (column, path, values) =>
     sql<boolean>`coalesce(${pgText(column, path)} = any(${[...values]}::text[]) and jsonb_typeof(${pgAt(column, path)}) = 'string', false)`,
+  // jsonb's own ordering, no cast: numbers compare as numbers, and every other type sorts wholly
+  // below (null, strings) or above (booleans, arrays, objects) all numbers. So "between two numbers"
+  // is already "a number in range"; "above" needs a ceiling under the smallest boolean, and
+  // "below" (no number is the smallest) tests the type, only where the comparison held.
+  jsonNumberCompare: (column, path, op, value, to) => {
+    const at = pgAt(column, path);
+    const j = (n: number) => sql`cast(${JSON.stringify(n)} as jsonb)`;
+    switch (op) {
+      case 'between':
+        return sql<boolean>`coalesce(${at} between ${j(value)} and ${j(to ?? value)}, false)`;
+      case '>':
+      case '>=':
+        return sql<boolean>`coalesce(${at} ${sql.raw(op)} ${j(value)} and ${at} < cast('false' as jsonb), false)`;
+      case '<':
+      case '<=':
+        return sql<boolean>`coalesce(${at} ${sql.raw(op)} ${j(value)} and jsonb_typeof(${at}) = 'number', false)`;
+      default:
+        return assertUnreachable(op);
+    }
+  },
   // Only finite numbers are ever stored there, so the cast cannot raise; float8 holds every one exactly.
   storedNumber: (column, key) => sql<number | null>`(${pgText(column, [key])})::float8`,
   // numeric, not double precision: a jsonb number such as 1e400 is a valid numeric but overflows a

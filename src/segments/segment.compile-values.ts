@@ -61,6 +61,8 @@ export interface ValueAccess {
   textEquals?: (value: string) => Bool;
   /** Two-valued: the value is one of these strings; when absent, `text = any(values)`. */
   textIn?: (values: readonly string[]) => Bool;
+  /** Two-valued: the value is a number and the comparison holds; when absent, `number op value`. */
+  numberCompare?: (op: '>' | '>=' | '<' | '<=' | 'between', value: number, to?: number) => Bool;
 }
 
 /** Reads of a path in a JSON column (`p.traits`, `e.properties`). */
@@ -76,6 +78,7 @@ export function jsonAccess(d: DialectHelpers, column: string, path: readonly str
     arrayHasText: (value) => d.jsonArrayHasText(column, path, value),
     textEquals: (value) => d.jsonStringEquals(column, path, value),
     textIn: (values) => d.jsonStringIn(column, path, values),
+    numberCompare: (op, value, to) => d.jsonNumberCompare(column, path, op, value, to),
   };
 }
 
@@ -152,15 +155,15 @@ export function compileValueTest(test: ValueTest, v: ValueAccess, d: DialectHelp
     case 'not_exists':
       return no(v.present);
     case 'gt':
-      return yes(nn(sql`${v.number} > ${test.value}`));
+      return yes(compareNumber(v, '>', test.value));
     case 'gte':
-      return yes(nn(sql`${v.number} >= ${test.value}`));
+      return yes(compareNumber(v, '>=', test.value));
     case 'lt':
-      return yes(nn(sql`${v.number} < ${test.value}`));
+      return yes(compareNumber(v, '<', test.value));
     case 'lte':
-      return yes(nn(sql`${v.number} <= ${test.value}`));
+      return yes(compareNumber(v, '<=', test.value));
     case 'between':
-      return yes(nn(sql`${v.number} between ${test.from} and ${test.to}`));
+      return yes(compareNumber(v, 'between', test.from, test.to));
     case 'date_before':
       return yes(nn(sql`${v.dateMs} < ${definitionDateMs(test.value)}`));
     case 'date_after':
@@ -178,6 +181,11 @@ export function compileValueTest(test: ValueTest, v: ValueAccess, d: DialectHelp
     default:
       return assertUnreachable(test);
   }
+}
+
+function compareNumber(v: ValueAccess, op: '>' | '>=' | '<' | '<=' | 'between', value: number, to?: number): Bool {
+  if (v.numberCompare) return v.numberCompare(op, value, to);
+  return op === 'between' ? nn(sql`${v.number} between ${value} and ${to ?? value}`) : nn(sql`${v.number} ${sql.raw(op)} ${value}`);
 }
 
 function equals(v: ValueAccess, value: string | number | boolean): Bool {
