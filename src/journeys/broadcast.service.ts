@@ -106,12 +106,8 @@ export function createBroadcastService(deps: {
     let best = { key: ab.variants[0]?.key ?? '', rate: -1 };
     for (const v of ab.variants) {
       const sent = await repo.sentOfVariant(db, r.workspace_id, r.id, v.key);
-      let hits = 0;
-      for (const s of sent) {
-        if (!s.message_id) continue;
-        const m = await messaging.messages.get(r.workspace_id, s.message_id);
-        if (m.events.some((e) => e.kind === ab.winnerMetric)) hits++;
-      }
+      const ids = sent.flatMap((s) => (s.message_id ? [s.message_id] : []));
+      const hits = ids.length === 0 ? 0 : (await messaging.messages.withEvent(r.workspace_id, ids, ab.winnerMetric)).size;
       const rate = sent.length === 0 ? 0 : hits / sent.length;
       if (rate > best.rate) best = { key: v.key, rate };
     }

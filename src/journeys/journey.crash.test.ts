@@ -88,9 +88,12 @@ for (const dialect of testDialects()) {
       assert.equal(first.signal, 'SIGKILL', first.err);
       assert.ok(smtp.received.length < 7, `${smtp.received.length} messages arrived before the kill`);
       smtp.onMailFrom = () => {};
-      // Restarted two hours later: the journey's one-hour delay is over.
-      const second = await runChild(CHILD, [...base, String(2 * HOUR), String(expected)], () => {});
+      // Restarted two hours later: the delay of everyone who entered before the kill is over; anyone
+      // whose entry only ran now waits an hour more, which the third start (four hours on) reaches.
+      const second = await runChild(CHILD, [...base, String(2 * HOUR), '0'], () => {});
       assert.equal(second.code, 0, second.err);
+      const third = await runChild(CHILD, [...base, String(4 * HOUR), String(expected)], () => {});
+      assert.equal(third.code, 0, third.err);
       const ids = smtp.received.map((m) => rawHeader(m.raw, 'X-Nudge-Message-Id'));
       assert.equal(new Set(ids).size, smtp.received.length, `a message arrived twice: ${ids.join(', ')}`);
       assert.equal(smtp.received.length, expected);

@@ -12,11 +12,28 @@ export interface MessageService {
   get(workspaceId: string, id: string): Promise<MessageDetail>;
   /** Messages that need a person: failed (permanently or out of attempts) or interrupted mid-send (`unknown`). */
   deadLetter(workspaceId: string, query: Pick<MessageQuery, 'limit' | 'offset' | 'channel'>): Promise<MessageList>;
+  /** Which of these messages have at least one event of this kind (an A/B test's opens or clicks). */
+  withEvent(workspaceId: string, messageIds: readonly string[], kind: 'open' | 'click'): Promise<Set<string>>;
 }
 
 export function createMessageService(deps: { db: Kysely<Database>; profiles: ProfileService }): MessageService {
   const { db } = deps;
   return {
+    async withEvent(workspaceId, messageIds, kind) {
+      const out = new Set<string>();
+      for (let i = 0; i < messageIds.length; i += 1000) {
+        const rows = await db
+          .selectFrom('message_events')
+          .select('message_id')
+          .distinct()
+          .where('workspace_id', '=', workspaceId)
+          .where('kind', '=', kind)
+          .where('message_id', 'in', messageIds.slice(i, i + 1000))
+          .execute();
+        for (const r of rows) out.add(r.message_id);
+      }
+      return out;
+    },
     async list(workspaceId, q) {
       // A customer may be named by profile id, userId or email, as elsewhere in the API.
       const profileId = q.profileId ? (await deps.profiles.get(workspaceId, q.profileId, 0)).id : undefined;
