@@ -1,3 +1,4 @@
+import { handlesOf } from '../../../../src/journeys/journey.graph';
 import { JourneyEdge, JourneyEntry, JourneyNode, JourneySettings, type JourneyDefinition, type JourneyNodeType } from '../../../../src/journeys/journey.schema';
 
 /**
@@ -55,31 +56,8 @@ export function nextId(type: JourneyNodeType, taken: ReadonlySet<string>): strin
   }
 }
 
-/**
- * The handles a node leaves by, as the server names them (src/journeys/journey.graph.ts
- * `handlesOf`); `null` is the single unnamed way out. Exit nodes have none.
- */
-export function handlesOf(node: DraftNode): readonly (string | null)[] {
-  switch (node.type) {
-    case 'delay':
-    case 'update_trait':
-      return [null];
-    case 'send':
-      return node.config.awaitResult ? ['sent', 'failed'] : [null];
-    case 'wait_for_event':
-      return ['event', 'timeout'];
-    case 'condition':
-      return ['yes', 'no'];
-    case 'split':
-      return node.config.branches.map((b) => b.key);
-    case 'webhook':
-      return ['success', 'failure'];
-    case 'exit':
-      return [];
-    default:
-      return assertUnreachable(node);
-  }
-}
+/** The handles a node leaves by: the server's own routing (one function, so the canvas and the engine agree). */
+export { handlesOf };
 
 export function emptyDraft(): Draft {
   return {
