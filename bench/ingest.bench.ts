@@ -1,5 +1,6 @@
 // `npm run bench -- ingest`: Segment /v1/batch over loopback into SQLite and PostgreSQL, against
 // inserting the same rows through the raw driver in the same run.
+import { childMode, measureInChild } from './child.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -121,20 +122,8 @@ async function measure(dialect: DialectName): Promise<Measurement> {
   return { http, eventsPerSec, stored, rawPerSec, peakRssMb: peak / 1024 / 1024, processedPerSec: stored / totalSecs, backlogAtEnd, drainSecs: totalSecs - http.durationMs / 1000 };
 }
 
-/** Child mode: `ingest.bench.ts --measure DIALECT` measures one dialect in a fresh process, so peak RSS is that server's own. */
-async function measureInChild(dialect: DialectName): Promise<Awaited<ReturnType<typeof measure>>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--measure', dialect], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as Awaited<ReturnType<typeof measure>>) : reject(new Error(`${dialect} measurement exited ${code}`))));
-  });
-}
-
-if (process.argv[2] === '--measure') {
-  const m = await measure(process.argv[3] === 'postgres' ? 'postgres' : 'sqlite');
-  process.stdout.write(`${JSON.stringify(m)}\n`);
-}
+// Each server in a fresh process (bench/child.ts), so peak RSS is that server's own.
+await childMode(measure);
 
 export default async function ingestBench(): Promise<void> {
   const dialects: DialectName[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
@@ -142,7 +131,7 @@ export default async function ingestBench(): Promise<void> {
   const figures: Figure[] = [];
   console.log(`POST /v1/batch, 100 events a batch, ${CONNECTIONS} connections, ${SECONDS} s per dialect (2-core machine, load generator in its own process, each server in a fresh process)\n`);
   for (const d of dialects) {
-    const m = await measureInChild(d);
+    const m = await measureInChild<Awaited<ReturnType<typeof measure>>>(import.meta.url, d);
     // Requests in flight when the clock stops are committed but not counted: stored may exceed acknowledged, never the reverse.
     if (m.stored < m.http.ok * 100) throw new Error(`${d}: acknowledged ${m.http.ok * 100} events but stored ${m.stored}`);
     console.log(

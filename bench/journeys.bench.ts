@@ -3,7 +3,8 @@
 // null transport (the engine's own cost: outbox, render, consent, recording, profile events);
 // (b) 20,000 of them into a real SMTP server on loopback (smtp-server, its own process); peak RSS
 // sampled throughout. Each dialect runs in a fresh child process.
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { childMode, measureInChild } from './child.js';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,26 +166,7 @@ async function measure(dialect: DialectName): Promise<DialectResult> {
   }
 }
 
-function measureInChild(dialect: DialectName): Promise<DialectResult> {
-  return new Promise((resolve, reject) => {
-    const args = ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), fileURLToPath(import.meta.url), '--measure', dialect];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as DialectResult) : reject(new Error(`${dialect} measurement exited ${code}`))));
-  });
-}
-
-if (process.argv[2] === '--measure') {
-  try {
-    const m = await measure(process.argv[3] === 'postgres' ? 'postgres' : 'sqlite');
-    process.stdout.write(`${JSON.stringify(m)}\n`);
-    process.exit(0);
-  } catch (err) {
-    console.error(err);
-    process.exit(1);
-  }
-}
+await childMode(measure);
 
 const MAUTIC = 'Mautic user: 230,000 emails in 8 h on 4 vCPUs (≈ 8/s)';
 const LISTMONK = 'listmonk users: about 1,000/min (≈ 17/s)';
@@ -214,7 +196,7 @@ export default async function journeysBench(): Promise<void> {
   const failures: string[] = [];
   for (const d of dialects) {
     try {
-      results.push(await measureInChild(d));
+      results.push(await measureInChild<DialectResult>(import.meta.url, d, process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []));
     } catch (err) {
       failures.push(`${d}: ${err instanceof Error ? err.message : String(err)}`);
     }

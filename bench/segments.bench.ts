@@ -2,10 +2,9 @@
 // SQLite and PostgreSQL. Full evaluation of ten representative segments through the compiled query
 // the engine runs, against a hand-written query for the same set in the same run; the rule
 // builder's live count (preview); and live membership latency under 2,000 events/s of ingest.
-import { spawn } from 'node:child_process';
+import { childMode, measureInChild } from './child.js';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { loadConfig } from '../src/config/config.js';
 import type { Database } from '../src/db/database.js';
@@ -205,26 +204,7 @@ async function measure(dialectName: DialectName): Promise<DialectResult> {
   }
 }
 
-/** Each dialect in a fresh process: its own memory, event loop and page cache warm-up. */
-function measureInChild(dialect: DialectName): Promise<DialectResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--measure', dialect], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as DialectResult) : reject(new Error(`${dialect} measurement exited ${code}`))));
-  });
-}
-
-if (process.argv[2] === '--measure') {
-  try {
-    const m = await measure(process.argv[3] === 'postgres' ? 'postgres' : 'sqlite');
-    process.stdout.write(`${JSON.stringify(m)}\n`);
-    process.exit(0);
-  } catch (err) {
-    console.error(err);
-    process.exit(1);
-  }
-}
+await childMode(measure);
 
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
@@ -286,7 +266,7 @@ export default async function segmentsBench(): Promise<void> {
   const failures: string[] = [];
   for (const d of dialects) {
     try {
-      results.push(await measureInChild(d));
+      results.push(await measureInChild<DialectResult>(import.meta.url, d));
     } catch (err) {
       failures.push(`${d}: ${err instanceof Error ? err.message : String(err)} (its error is printed above)`);
     }
