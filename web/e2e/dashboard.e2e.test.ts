@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { openBrowser, signIn } from './browser.js';
 import { startNudgeForTest } from '../../src/testing/nudge.testing.js';
 
 // A real server (temp SQLite, seeded profiles and events, the built dashboard) driven by
@@ -16,23 +17,7 @@ const shot = (name: string) => page.screenshot({ path: `/tmp/nudge-e2e-${stamp}-
 
 before(async () => {
   nudge = await startNudgeForTest();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  // An English browser, so the dashboard starts in English and the switch to Chinese is the user's.
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
-  context.setDefaultTimeout(15_000);
-  page = await context.newPage();
+  ({ browser, page } = await openBrowser({ width: 1400, height: 900 }));
 });
 
 after(async () => {
@@ -42,11 +27,7 @@ after(async () => {
 
 test('log in, see live charts, open a profile, switch to Chinese and keep it after reload', { timeout: 120_000 }, async () => {
   // A signed-out visitor is sent to the login page.
-  await page.goto(`${nudge.url}/`);
-  await page.waitForURL(/\/login/);
-  await page.getByTestId('login-email').fill(nudge.admin.email);
-  await page.getByTestId('login-password').fill(nudge.admin.password);
-  await page.getByTestId('login-submit').click();
+  await signIn(page, nudge.url, '/', nudge.admin);
 
   // The overview renders its charts as SVG.
   await page.getByTestId('overview-page').waitFor();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
+import { openBrowser, signIn } from './browser.js';
 import { ensureWebBuilt } from '../../src/server/web.js';
 import { createTestNudge, type TestNudge } from '../../src/testing/nudge.testing.js';
 
@@ -52,13 +53,7 @@ async function connect(from: Locator, toNode: string): Promise<void> {
 
 before(async () => {
   shop = await startShop();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, locale: 'en-US' });
-  context.setDefaultTimeout(15_000);
-  page = await context.newPage();
+  ({ browser, page } = await openBrowser({ width: 1500, height: 950 }));
 });
 
 after(async () => {
@@ -67,11 +62,7 @@ after(async () => {
 });
 
 test('draw a journey, fix its publish issues, publish, simulate, open broadcasts, read it in Chinese', { timeout: 180_000 }, async () => {
-  await page.goto(`${shop.url}/journeys`);
-  await page.waitForURL(/\/login/);
-  await page.getByTestId('login-email').fill(shop.t.admin.email);
-  await page.getByTestId('login-password').fill(shop.t.admin.password);
-  await page.getByTestId('login-submit').click();
+  await signIn(page, shop.url, '/journeys', shop.t.admin);
 
   // No journeys yet: create one, which opens the builder.
   await page.getByTestId('journeys-empty').waitFor();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { openBrowser, signIn } from './browser.js';
 import { startTestSmtp, type TestSmtp } from '../../src/messaging/messaging.testing.js';
 import { ensureWebBuilt } from '../../src/server/web.js';
 import { createTestNudge, type TestNudge } from '../../src/testing/nudge.testing.js';
@@ -39,13 +40,7 @@ async function textContains(testId: string, text: string): Promise<void> {
 
 before(async () => {
   shop = await startShop();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
-  context.setDefaultTimeout(15_000);
-  page = await context.newPage();
+  ({ browser, page } = await openBrowser({ width: 1400, height: 900 }));
   // Deleting and removing ask for confirmation; this test does neither, but never hang on a dialog.
   page.on('dialog', (d) => void d.accept());
 });
@@ -57,11 +52,7 @@ after(async () => {
 });
 
 test('set up SMTP, write an email template with a live preview, fix an error, send a test, read the log in Chinese', { timeout: 180_000 }, async () => {
-  await page.goto(`${shop.url}/settings`);
-  await page.waitForURL(/\/login/);
-  await page.getByTestId('login-email').fill(shop.t.admin.email);
-  await page.getByTestId('login-password').fill(shop.t.admin.password);
-  await page.getByTestId('login-submit').click();
+  await signIn(page, shop.url, '/settings', shop.t.admin);
 
   // Channel settings: SMTP to the loopback server; the password is write-only.
   await page.getByTestId('settings-channels').waitFor();

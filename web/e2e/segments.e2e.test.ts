@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { openBrowser, signIn } from './browser.js';
 import { ensureWebBuilt } from '../../src/server/web.js';
 import { createTestNudge, type TestNudge } from '../../src/testing/nudge.testing.js';
 
@@ -44,13 +45,7 @@ async function previewCount(count: number): Promise<void> {
 
 before(async () => {
   shop = await startShop();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
-  context.setDefaultTimeout(15_000);
-  page = await context.newPage();
+  ({ browser, page } = await openBrowser({ width: 1400, height: 900 }));
 });
 
 after(async () => {
@@ -59,11 +54,7 @@ after(async () => {
 });
 
 test('build a segment with the rule builder, save it, read it in Chinese, and open the RFM grid', { timeout: 180_000 }, async () => {
-  await page.goto(`${shop.url}/segments`);
-  await page.waitForURL(/\/login/);
-  await page.getByTestId('login-email').fill(shop.t.admin.email);
-  await page.getByTestId('login-password').fill(shop.t.admin.password);
-  await page.getByTestId('login-submit').click();
+  await signIn(page, shop.url, '/segments', shop.t.admin);
 
   // A fresh workspace has no segments: the empty state offers the first one.
   await page.getByTestId('segments-page').waitFor();
