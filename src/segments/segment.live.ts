@@ -191,6 +191,7 @@ export function createLiveSegments(deps: { db: Kysely<Database>; queue: JobQueue
       const byEvent = new Map<string, string[]>();
       const identity = new Set<string>();
       const withEvent = new Set<string>();
+      let traitsChanged = false;
       for (const e of batch.events) {
         withEvent.add(e.profileId);
         if (e.name) {
@@ -198,6 +199,7 @@ export function createLiveSegments(deps: { db: Kysely<Database>; queue: JobQueue
           if (!ids) byEvent.set(e.name, (ids = []));
           ids.push(e.profileId);
         }
+        if (e.type === 'identify' || e.type === 'alias') traitsChanged = true;
         if (e.type === 'identify' || e.type === 'alias' || !e.name) identity.add(e.profileId);
       }
       // Profiles the batch touched without an event of their own (merged away, merged into): everything may have changed.
@@ -207,7 +209,7 @@ export function createLiveSegments(deps: { db: Kysely<Database>; queue: JobQueue
         workspaceId: batch.workspaceId,
         profileIds: [...new Set(batch.profileIds)],
         eventNames: [...byEvent.keys()],
-        traitsChanged: batch.events.some((e) => e.type === 'identify' || e.type === 'alias'),
+        traitsChanged,
         computedKeys: [],
         byEvent: Object.fromEntries(byEvent),
         identityProfileIds,
