@@ -28,6 +28,7 @@ export function csrFromCoo(
   values?: ArrayLike<number>,
 ): Csr {
   const n = rowIdx.length;
+  if (!(Number.isInteger(rows) && rows >= 0 && Number.isInteger(cols) && cols >= 0)) throw new RangeError(`csrFromCoo: shape ${rows}×${cols} must be non-negative integers`);
   if (colIdx.length !== n || (values && values.length !== n)) throw new RangeError('csrFromCoo: rowIdx, colIdx and values must have the same length');
   const counts = new Int32Array(rows + 1);
   for (let k = 0; k < n; k++) {
@@ -111,4 +112,33 @@ export function mapValues(m: Csr, f: (v: number) => number): Csr {
   const data = new Float32Array(m.data.length);
   for (let k = 0; k < data.length; k++) data[k] = f(m.data[k]!);
   return { ...m, data };
+}
+
+/**
+ * Throw a RangeError unless `m` satisfies the CSR invariants above (shape, indptr, sorted in-range
+ * columns, finite values, and non-negative values when `nonNegative`). O(nnz); models call it
+ * once on their training input so a malformed matrix fails loudly instead of scoring garbage.
+ */
+export function assertCsr(m: Csr, what = 'matrix', opts: { nonNegative?: boolean } = {}): void {
+  const fail = (why: string): never => {
+    throw new RangeError(`${what}: ${why}`);
+  };
+  if (!(Number.isInteger(m.rows) && m.rows >= 0 && Number.isInteger(m.cols) && m.cols >= 0)) fail(`shape ${m.rows}×${m.cols} must be non-negative integers`);
+  if (m.indptr.length !== m.rows + 1) fail(`indptr has length ${m.indptr.length}, expected ${m.rows + 1}`);
+  if (m.indptr[0] !== 0) fail('indptr[0] must be 0');
+  const total = m.indptr[m.rows]!;
+  if (m.indices.length !== total || m.data.length !== total) fail(`indptr[rows] = ${total} but indices/data have ${m.indices.length}/${m.data.length} entries`);
+  for (let r = 0; r < m.rows; r++) {
+    const start = m.indptr[r]!;
+    const end = m.indptr[r + 1]!;
+    if (end < start) fail(`indptr decreases at row ${r}`);
+    let prev = -1;
+    for (let k = start; k < end; k++) {
+      const c = m.indices[k]!;
+      if (c <= prev || c >= m.cols) fail(`row ${r}: column ${c} is out of range or not strictly increasing`);
+      prev = c;
+      const v = m.data[k]!;
+      if (!Number.isFinite(v) || (opts.nonNegative && v < 0)) fail(`row ${r}, column ${c}: value ${v} must be finite${opts.nonNegative ? ' and ≥ 0' : ''}`);
+    }
+  }
 }

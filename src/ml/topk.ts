@@ -5,7 +5,10 @@
 
 /** Indices of the k highest scores, best first. Entries where `skip(i)` is true, or whose score is -Infinity or NaN, are left out. */
 export function topK(scores: ArrayLike<number>, k: number, skip?: (i: number) => boolean): Int32Array {
+  // NaN or a fraction would silently give an empty heap or a RangeError from Int32Array.
+  if (!(Number.isInteger(k) || k === Infinity)) throw new RangeError(`topK: k must be a whole number, got ${k}`);
   if (k <= 0) return new Int32Array(0);
+  k = Math.min(k, scores.length); // the heap never holds more than n entries
   const heapIdx = new Int32Array(k);
   const heapVal = new Float64Array(k);
   let size = 0;

@@ -46,6 +46,9 @@ export interface RankingMetrics {
 /** P@K, R@K and NDCG@K of `model` on `split`, ranking all items except each customer's training items. */
 export function evaluateRanking(model: RecommenderModel, split: Split, k = 10): RankingMetrics {
   const { train, test } = split;
+  if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`evaluateRanking: k must be an integer ≥ 1, got ${k}`);
+  // A shape mismatch would otherwise read past the score buffer and count nothing, silently.
+  if (train.cols !== model.items || test.cols !== model.items) throw new RangeError(`evaluateRanking: the model scores ${model.items} items but the split has ${train.cols}/${test.cols} columns`);
   const scores = new Float32Array(model.items);
   const discount = Array.from({ length: k }, (_, i) => 1 / Math.log2(i + 2));
   let users = 0;
