@@ -39,6 +39,8 @@ interface Phase {
   /** RSS (MB) after the first fifth of the phase and at its end: flat memory keeps them close. */
   rssEarly: number;
   rssEnd: number;
+  /** Milliseconds the main thread's event loop was busy, per message (the part threads cannot share). */
+  mainBusyMs: number;
 }
 
 interface DialectResult {
@@ -60,6 +62,7 @@ async function broadcast(nudge: Nudge, ws: string, templateId: string, list: rea
   const calls: number[] = [];
   let sent = 0;
   let rssEarly = 0;
+  const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   for (let i = 0; i < list.length; i += CALL) {
     const requests: DeliveryRequest[] = list.slice(i, i + CALL).map((c) => ({ workspaceId: ws, profileId: c.id, templateId, idempotencyKey: `broadcast:${id}:${c.id}`, source: { kind: 'broadcast', id } }));
@@ -71,7 +74,8 @@ async function broadcast(nudge: Nudge, ws: string, templateId: string, list: rea
     if ((i / CALL) % 20 === 0) log(`${id}: ${i + requests.length} of ${list.length}, ${((i + requests.length) / ((performance.now() - t0) / 1000)).toFixed(0)}/s, rss ${rssMb().toFixed(0)} MB`);
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { messages: list.length, seconds, rate: list.length / seconds, sent, callP50: median(calls), rssEarly, rssEnd: rssMb() };
+  const mainBusyMs = performance.eventLoopUtilization(elu0).active / list.length;
+  return { messages: list.length, seconds, rate: list.length / seconds, sent, callP50: median(calls), rssEarly, rssEnd: rssMb(), mainBusyMs };
 }
 
 function startSmtpSink(): Promise<{ child: ChildProcess; port: number; ask: <T>(type: string) => Promise<T> }> {
@@ -94,7 +98,7 @@ async function measure(dialect: DialectName): Promise<DialectResult> {
   const transport: { channel: MessageChannel<never> | null } = { channel: new NullChannel() };
   const nudge = await createNudge(config, {
     instanceKey: randomBytes(32),
-    messaging: { channelOverride: () => transport.channel, delivery: { batchConcurrency: CONCURRENCY, batchSize: BATCH, markLingerMs: MARK_LINGER_MS } },
+    messaging: { channelOverride: () => transport.channel, emailThreads: Number(process.env.BENCH_EMAIL_THREADS ?? 2), delivery: { batchConcurrency: CONCURRENCY, batchSize: BATCH, markLingerMs: MARK_LINGER_MS } },
   });
   let peak = rssMb();
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 50);
@@ -141,7 +145,7 @@ async function measure(dialect: DialectName): Promise<DialectResult> {
     const bcpu0 = process.cpuUsage();
     const b = await broadcast(nudge, ws, template.id, list, 'bench-null');
     const bcpu = process.cpuUsage(bcpu0);
-    log(`${dialect}: broadcast ${b.seconds.toFixed(1)} s; CPU: sender process ${((bcpu.user + bcpu.system) / 1e6).toFixed(1)} s (all threads)`);
+    log(`${dialect}: broadcast ${b.seconds.toFixed(1)} s; CPU: sender process ${((bcpu.user + bcpu.system) / 1e6).toFixed(1)} s (all threads); main thread busy ${b.mainBusyMs.toFixed(3)} ms/message`);
     const d0 = performance.now();
     await nudge.ingest.flush();
     const ingestDrainSeconds = (performance.now() - d0) / 1000;
@@ -154,7 +158,7 @@ async function measure(dialect: DialectName): Promise<DialectResult> {
     const s = await broadcast(nudge, ws, template.id, list.slice(0, SMTP_MESSAGES), 'bench-smtp');
     const cpu = process.cpuUsage(cpu0);
     const count = await smtp.ask<{ received: number; repeated: number; cpuSeconds: number }>('count');
-    log(`${dialect}: SMTP phase ${s.seconds.toFixed(1)} s; CPU: sender process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (all threads), SMTP server ${count.cpuSeconds.toFixed(1)} s (whole life)`);
+    log(`${dialect}: SMTP phase ${s.seconds.toFixed(1)} s; CPU: sender process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (all threads), SMTP server ${count.cpuSeconds.toFixed(1)} s (whole life); main thread busy ${s.mainBusyMs.toFixed(3)} ms/email`);
     log(`${dialect}: ${s.rate.toFixed(0)} emails/s; the server received ${count.received} (${count.repeated} repeated)`);
     await nudge.ingest.flush();
     return { dialect, loadSeconds, broadcast: b, ingestDrainSeconds, smtp: { ...s, received: count.received, repeated: count.repeated }, peakRssMb: peak };

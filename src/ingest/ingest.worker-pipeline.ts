@@ -1,9 +1,10 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { DatabaseSource } from '../db/connection.js';
 import type { DialectName } from '../db/dialect.js';
 import type { StagedBatch } from '../events/event.store.js';
 import type { Clock } from '../platform/clock.js';
 import { OperationalError, UnexpectedError } from '../platform/errors.js';
+import { startModuleWorker } from '../platform/threads.js';
 import type { IngestPipeline } from './ingest.pipeline.js';
 import type { ProcessedBatch } from './ingest.processor.js';
 
@@ -50,16 +51,9 @@ function fromWire(e: WireError): Error {
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
-/**
- * Start ingest.worker (next to this file). Under tsx (the sources run as .ts), tsx does not
- * install its loader in worker threads on Node 20, so a two-line bootstrap registers it first.
- */
+/** Start ingest.worker (next to this file). */
 function spawnWorker(data: WorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./ingest.worker.js', import.meta.url), { workerData: data, resourceLimits: WORKER_LIMITS });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./ingest.worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: data, resourceLimits: WORKER_LIMITS });
+  return startModuleWorker(import.meta.url, 'ingest.worker', { workerData: data, resourceLimits: WORKER_LIMITS });
 }
 
 /** After the worker dies unexpectedly, start a new one this much later. */

@@ -2,6 +2,7 @@ import type { Clock } from '../platform/clock.js';
 import { assertUnreachable } from '../platform/errors.js';
 import { permanent, type MessageChannel, type SendOptions, type SendResult } from './channels/channel.js';
 import { createEmailChannel, type EmailChannel, type EmailMessage } from './channels/email.channel.js';
+import { createThreadedEmailChannel } from './channels/email.threaded.js';
 import { createSmsChannel, type SmsMessage } from './channels/sms.channel.js';
 import { createWebhookChannel, type WebhookMessage } from './channels/webhook.channel.js';
 import type { ChannelSettingsService, SendingKind } from './channel-settings.service.js';
@@ -49,7 +50,7 @@ interface Cached {
   close?: () => Promise<void>;
 }
 
-export function createTransmitter(deps: { settings: ChannelSettingsService; clock: Clock; publicUrl: string; cacheMs?: number; override?: ChannelOverride; onError: (err: unknown) => void }): Transmitter {
+export function createTransmitter(deps: { settings: ChannelSettingsService; clock: Clock; publicUrl: string; cacheMs?: number; override?: ChannelOverride; emailThreads?: number; onError: (err: unknown) => void }): Transmitter {
   const { settings, clock } = deps;
   const cacheMs = deps.cacheMs ?? 10_000;
   const base = deps.publicUrl.replace(/\/+$/, '');
@@ -67,7 +68,8 @@ export function createTransmitter(deps: { settings: ChannelSettingsService; cloc
       case 'email': {
         const s = await settings.load(workspaceId, 'email');
         if (!s) return { updatedAt: 0, channel: null };
-        const ch: EmailChannel = createEmailChannel(s.settings);
+        const threads = deps.emailThreads ?? 0;
+        const ch: EmailChannel = threads > 0 ? createThreadedEmailChannel(s.settings, { threads }) : createEmailChannel(s.settings);
         return { updatedAt: s.updatedAt, channel: ch, close: () => ch.close() };
       }
       case 'sms': {

@@ -20,6 +20,7 @@ import { createMessageService, type MessageService } from './message.service.js'
 import { createProfileEventRecorder } from './profile-events.js';
 import { publicMessagingRoutes } from './public.routes.js';
 import { createTokenSigner } from './signing.js';
+import type { RecommendationProvider } from './template.render.js';
 import { templateRoutes } from './template.routes.js';
 import { createTemplateService, type TemplateService } from './template.service.js';
 import { createTracking, type Tracking } from './tracking.js';
@@ -48,6 +49,8 @@ export interface MessagingOptions {
   recoverEveryMs?: number;
   /** Replace the configured providers (tests, benchmarks). */
   channelOverride?: ChannelOverride;
+  /** Worker threads that build and send email (default 2; 0 sends on the calling thread). */
+  emailThreads?: number;
 }
 
 export const RECOVER_QUEUE = 'messages.recover';
@@ -65,6 +68,8 @@ export function createMessaging(deps: {
   /** Base of every link put into messages (tracking, unsubscribe); https for RFC 8058 one-click. */
   publicUrl: string;
   options?: MessagingOptions;
+  /** Products for `{% recommend %}` in a customer's message (the recommend module). */
+  recommendations?: (workspaceId: string) => RecommendationProvider;
   onError: (err: unknown) => void;
 }): Messaging {
   const { db, clock, profiles, onError } = deps;
@@ -72,10 +77,10 @@ export function createMessaging(deps: {
   const tracking = createTracking({ signer: createTokenSigner(deps.instanceKey), publicUrl: deps.publicUrl });
   const settings = createChannelSettingsService({ db, clock, instanceKey: deps.instanceKey });
   const consent = createConsentService({ db, clock, profiles });
-  const templates = createTemplateService({ db, clock, profiles, workspaces: deps.workspaces, consent });
+  const templates = createTemplateService({ db, clock, profiles, workspaces: deps.workspaces, consent, ...(deps.recommendations ? { recommendations: deps.recommendations } : {}) });
   const profileEvents = createProfileEventRecorder({ db, clock, profiles, ingest: deps.ingest });
   const events = createMessageEventRecorder({ db, clock, profileEvents, onError });
-  const transmitter = createTransmitter({ settings, clock, publicUrl: deps.publicUrl, onError, ...(options.channelOverride ? { override: options.channelOverride } : {}) });
+  const transmitter = createTransmitter({ settings, clock, publicUrl: deps.publicUrl, onError, emailThreads: options.emailThreads ?? 2, ...(options.channelOverride ? { override: options.channelOverride } : {}) });
   const delivery = createDeliveryService({ db, dialect: deps.dialect, clock, queue: deps.queue, profiles, templates, consent, tracking, transmitter, events, onError, ...(options.delivery ? { options: options.delivery } : {}) });
   deps.queue.register(RECOVER_QUEUE, async () => ({ touched: await delivery.recover() }), { concurrency: 1, maxAttempts: 1 });
   deps.queue.every(RECOVER_QUEUE, options.recoverEveryMs ?? 30_000, {}, { firstDelayMs: 2_000 });
