@@ -109,3 +109,56 @@ test('bad input is rejected', () => {
   assert.throws(() => deserializeItemKnn({ ...s, algorithm: 'ease' }), /expected a serialised itemknn model/);
   assert.throws(() => deserializeItemKnn({ ...s, arrays: { ...s.arrays, indptr: s.arrays.indices! } }), /entries, expected 31/);
 });
+
+/** s(i, j) for every pair by brute force: the dot products of X's columns (the 'cosine' weighting divides by the norms). */
+function bruteSimilarities(x: Csr, cosine: boolean): Float64Array[] {
+  const cols = Array.from({ length: x.cols }, () => new Float64Array(x.rows));
+  for (let u = 0; u < x.rows; u++) for (let e = x.indptr[u]!; e < x.indptr[u + 1]!; e++) cols[x.indices[e]!]![u] = x.data[e]!;
+  const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, v, u) => s + v * b[u]!, 0);
+  return cols.map((ci, i) => Float64Array.from(cols, (cj, j) => (i === j ? 0 : cosine ? dot(ci, cj) / Math.sqrt(dot(ci, ci) * dot(cj, cj)) || 0 : dot(ci, cj))));
+}
+
+test('each item keeps exactly its k most similar items, ties at the cut going to the lower item id', () => {
+  // Binary data over few customers makes many equal similarities, so the cut often falls in a tie.
+  const rng = createRng('itemknn-ties');
+  const r: number[] = [];
+  const c: number[] = [];
+  for (let u = 0; u < 12; u++) {
+    for (let i = 0; i < 40; i++) {
+      if (!rng.bernoulli(0.3)) continue;
+      r.push(u);
+      c.push(i);
+    }
+  }
+  const x = csrFromCoo(12, 40, r, c);
+  const sims = bruteSimilarities(x, true);
+  for (const k of [1, 3, 7, 39]) {
+    const model = trainItemKnn({ interactions: x, seed: 1 }, { weighting: 'cosine', k });
+    for (let i = 0; i < 40; i++) {
+      const s = sims[i]!;
+      const expected = Array.from(s.keys())
+        .filter((j) => s[j]! > 0)
+        .sort((a, b) => s[b]! - s[a]! || a - b)
+        .slice(0, k)
+        .sort((a, b) => a - b);
+      const got = scoresFor(model, [i]);
+      const kept = Array.from(got.keys()).filter((j) => got[j]! > 0);
+      assert.deepEqual(kept, expected, `k=${k}, item ${i}`);
+      for (const j of kept) assert.ok(Math.abs(got[j]! - s[j]!) < 1e-6, `k=${k}: s(${i}, ${j})`);
+    }
+  }
+});
+
+test('rowNormalize makes each item’s kept similarities sum to 1, keeping their order', () => {
+  const plain = trainItemKnn({ interactions: m, seed: 1 }, { k: 8 });
+  const normalised = trainItemKnn({ interactions: m, seed: 1 }, { k: 8, rowNormalize: true });
+  for (let i = 0; i < 30; i++) {
+    const a = scoresFor(plain, [i]);
+    const b = scoresFor(normalised, [i]);
+    const sum = a.reduce((s, v) => s + v, 0);
+    assert.ok(Math.abs(b.reduce((s, v) => s + v, 0) - 1) < 1e-5, `item ${i} sums to 1`);
+    for (let j = 0; j < 30; j++) assert.ok(Math.abs(b[j]! - a[j]! / sum) < 1e-6);
+  }
+  // Rescaling a row leaves "similar items" (one item's neighbours, strongest first) unchanged.
+  assert.deepEqual(similarItems(normalised, 12, 3), similarItems(plain, 12, 3));
+});
