@@ -94,6 +94,8 @@ export function banking77(): Task {
 
 export interface OosTask {
   train: Labelled;
+  /** The out-of-scope training split (id-oos/train: queries of 27 held-out banking intents, label "oos"). */
+  trainOos: string[];
   /** In-scope and out-of-scope validation texts, for choosing the thresholds. */
   valid: { inScope: Labelled; oos: string[] };
   /** Test OOS kept apart: in-domain (27 held-out banking intents) and out-of-domain (general queries). */
@@ -105,6 +107,7 @@ export function banking77Oos(): OosTask {
   const oos = (...dirs: string[]) => dirs.flatMap((d) => folder(d).texts);
   return {
     train: folder('BANKING77-OOS/train'),
+    trainOos: oos('BANKING77-OOS/id-oos/train'),
     valid: { inScope: folder('BANKING77-OOS/valid'), oos: oos('BANKING77-OOS/id-oos/valid', 'BANKING77-OOS/ood-oos/valid') },
     test: { inScope: folder('BANKING77-OOS/test'), idOos: oos('BANKING77-OOS/id-oos/test'), oodOos: oos('BANKING77-OOS/ood-oos/test') },
   };

@@ -546,6 +546,127 @@ export interface BroadcastRecipientTable {
   updated_at: Millis;
 }
 
+export interface RecommendRunTable {
+  workspace_id: string;
+  id: string;
+  /** running | done | insufficient | failed */
+  status: string;
+  job_id: string | null;
+  /** TrainingSettings the run used */
+  params: Json;
+  data_from: Millis | null;
+  data_to: Millis | null;
+  customers: Generated<number>;
+  items: Generated<number>;
+  interactions: Generated<number>;
+  note: string | null;
+  /** Serialised interaction snapshot (src/recommend/recommend.data.ts), text on both dialects. */
+  snapshot: string | null;
+  created_at: Millis;
+  finished_at: Millis | null;
+}
+
+export interface RecommendModelTable {
+  workspace_id: string;
+  id: string;
+  run_id: string;
+  /** 1, 2, … per workspace */
+  version: number;
+  algorithm: string;
+  params: Json;
+  /** RankingMetrics on the run's holdout */
+  metrics: Json;
+  train_ms: number;
+  promoted: Generated<number>;
+  promoted_at: Millis | null;
+  /** SerializedModel as JSON text */
+  model: string;
+  created_at: Millis;
+}
+
+export interface RecommendSettingsTable {
+  workspace_id: string;
+  settings: Json;
+  updated_at: Millis;
+}
+
+export interface RecommendSlotTable {
+  workspace_id: string;
+  id: string;
+  model_id: string | null;
+  profile_id: string | null;
+  /** api | session | similar | bought_together | template */
+  surface: string;
+  /** product ids shown, in order */
+  items: Json;
+  item_count: number;
+  created_at: Millis;
+}
+
+export interface RecommendOutcomeTable {
+  workspace_id: string;
+  slot_id: string;
+  /** click | purchase */
+  kind: string;
+  product_id: string;
+  revenue: Generated<number>;
+  at: Millis;
+}
+
+/** One analysed text-bearing event (src/nlp/feedback.*): keyed by message id, so a repeat changes nothing. */
+export interface NlpResultTable {
+  workspace_id: string;
+  message_id: string;
+  profile_id: string;
+  event_name: string;
+  /** The property path the text came from */
+  property: string;
+  timestamp: Millis;
+  /** The analysed text (at most 10,000 characters) */
+  text: string;
+  /** zh | en | mixed | unknown */
+  language: string;
+  /** positive | neutral | negative, null without a sentiment model */
+  sentiment: string | null;
+  score: number | null;
+  intent: string | null;
+  intent_confidence: number | null;
+  spam: Generated<number>;
+  complaint: Generated<number>;
+  /** string[]: truncated, binary, … */
+  flags: Json;
+  /** string[] */
+  keywords: Json;
+  /** AspectSentiment[] */
+  aspects: Json;
+  created_at: Millis;
+}
+
+export interface NlpAspectTable {
+  workspace_id: string;
+  message_id: string;
+  aspect: string;
+  /** positive | neutral | negative */
+  polarity: string;
+  score: number;
+  timestamp: Millis;
+  language: string;
+}
+
+export interface NlpKeywordTable {
+  workspace_id: string;
+  message_id: string;
+  keyword: string;
+  timestamp: Millis;
+  language: string;
+}
+
+export interface NlpSettingsTable {
+  workspace_id: string;
+  settings: Json;
+  updated_at: Millis;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -587,4 +708,13 @@ export interface Database {
   journey_node_stats: JourneyNodeStatTable;
   broadcasts: BroadcastTable;
   broadcast_recipients: BroadcastRecipientTable;
+  recommend_runs: RecommendRunTable;
+  recommend_models: RecommendModelTable;
+  recommend_settings: RecommendSettingsTable;
+  recommend_slots: RecommendSlotTable;
+  recommend_outcomes: RecommendOutcomeTable;
+  nlp_results: NlpResultTable;
+  nlp_aspects: NlpAspectTable;
+  nlp_keywords: NlpKeywordTable;
+  nlp_settings: NlpSettingsTable;
 }

@@ -8,6 +8,9 @@ import { segments } from './migrations/0004_segments.js';
 import { messaging } from './migrations/0005_messaging.js';
 import { traitDatesColumn } from './migrations/0006_trait_dates.js';
 import { journeys } from './migrations/0007_journeys.js';
+import { recommendations } from './migrations/0008_recommendations.js';
+import { assistant } from './migrations/0009_assistant.js';
+import { nlp } from './migrations/0010_nlp.js';
 
 /** Migrations in order. Each takes the dialect helpers so column types stay dialect-neutral. */
 const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
@@ -18,6 +21,9 @@ const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
   '0005_messaging': messaging,
   '0006_trait_dates': traitDatesColumn,
   '0007_journeys': journeys,
+  '0008_recommendations': recommendations,
+  '0009_assistant': assistant,
+  '0010_nlp': nlp,
 };
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectHelpers): Promise<void> {

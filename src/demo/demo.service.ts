@@ -1,5 +1,6 @@
 import { parseCatalogItem } from '../catalog/catalog.service.js';
 import type { Nudge } from '../server/nudge.js';
+import { seedDemoAssistant } from '../assistant/assistant.demo.js';
 import { seedDemoMessaging } from './demo.messaging.js';
 import { seedDemoSegments } from './demo.segments.js';
 import { generateDemoShop, type DemoOptions } from './demo.generator.js';
@@ -53,5 +54,15 @@ export async function seedDemoWorkspace(
   // Templates, a published journey and a draft broadcast, so the engage pages have something to open.
   const segmentIds = new Map((await nudge.segments.service.list(workspace.id)).map((s) => [s.name, s.id]));
   await seedDemoMessaging(nudge.messaging, nudge.journeys, workspace.id, (name) => segmentIds.get(name));
+  // A first recommendation model right away (the fast algorithms), the full comparison in the background.
+  await nudge.recommendations.trainNow(workspace.id, { algorithms: ['popularity', 'itemknn'] });
+  await nudge.recommendations.service.train(workspace.id);
+  // The assistant's FAQ and a few conversations (two with customers who have orders), so the inbox is not empty.
+  const buyers = (await nudge.profiles.orderTotals(workspace.id)).sort((a, b) => b.lastOrderAt - a.lastOrderAt).slice(0, 30);
+  const people = await Promise.all(buyers.map((b) => nudge.profiles.get(workspace.id, b.profileId, 0)));
+  await seedDemoAssistant(nudge.assistant, workspace.id, {
+    zh: people.find((p) => p.traits['language'] === 'zh')?.userId ?? null,
+    en: people.find((p) => p.traits['language'] !== 'zh')?.userId ?? null,
+  });
   return { workspaceId: workspace.id, writeKey, secretKey, events: done, products: shop.products.length, customers: shop.customerCount };
 }

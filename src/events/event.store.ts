@@ -94,6 +94,18 @@ export interface EventStore {
   /** Events and distinct active profiles per UTC day in [from, to). */
   dailyActivity(db: DbOrTrx, workspaceId: string, from: number, to: number): Promise<DailyActivity[]>;
   topNames(db: DbOrTrx, workspaceId: string, from: number, to: number, limit: number): Promise<{ name: string; count: number }[]>;
+  /** Track events named one of `names` in [from, to) with an id after `afterId`, by id, at most `limit` (model training pages through them). */
+  scanNamed(db: DbOrTrx, workspaceId: string, names: readonly string[], page: { from: number; to: number; afterId: number; limit: number }): Promise<ScannedEvent[]>;
+}
+
+/** An event as a scan returns it: enough to build training data. */
+export interface ScannedEvent {
+  id: number;
+  profileId: string;
+  userId: string | null;
+  name: string;
+  properties: Record<string, unknown>;
+  timestamp: number;
 }
 
 const INSERT_CHUNK = 400;
@@ -316,6 +328,22 @@ export function createSqlEventStore(dialect: DialectHelpers): EventStore {
         .limit(limit)
         .execute();
       return rows.map((r) => ({ name: String(r.name), count: Number(r.n) }));
+    },
+
+    async scanNamed(db, workspaceId, names, page) {
+      if (names.length === 0) return [];
+      const rows = await db
+        .selectFrom('events')
+        .select(['id', 'profile_id', 'user_id', 'name', 'properties', 'timestamp'])
+        .where('workspace_id', '=', workspaceId)
+        .where('name', 'in', [...names])
+        .where('timestamp', '>=', page.from)
+        .where('timestamp', '<', page.to)
+        .where('id', '>', page.afterId)
+        .orderBy('id')
+        .limit(page.limit)
+        .execute();
+      return rows.map((r) => ({ id: Number(r.id), profileId: r.profile_id, userId: r.user_id, name: String(r.name), properties: readJson(r.properties, {}), timestamp: Number(r.timestamp) }));
     },
   };
 }

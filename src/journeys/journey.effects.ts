@@ -4,9 +4,9 @@ import type { Database } from '../db/database.js';
 import { readJson } from '../db/dialect.js';
 import type { IngestService } from '../ingest/ingest.service.js';
 import type { DeliveryService } from '../messaging/delivery.service.js';
-import type { DeliveryResult } from '../messaging/message.schema.js';
+import type { DeliveryRequest, DeliveryResult } from '../messaging/message.schema.js';
 import type { Clock } from '../platform/clock.js';
-import { assertUnreachable } from '../platform/errors.js';
+import { assertUnreachable, UserError } from '../platform/errors.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import type { JobQueue } from '../queue/queue.js';
 import { EFFECT_QUEUE, type JourneyEngine } from './journey.engine.js';
@@ -41,7 +41,7 @@ const RECHECK_MS = 60_000;
 
 const liquid = new Liquid({ strictFilters: true });
 
-export function createEffectRunner(deps: EffectRunnerDeps): (workspaceId: string, effectId: string) => Promise<void> {
+export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
   const { db, clock } = deps;
   const doFetch = deps.fetch ?? fetch;
 
@@ -52,7 +52,12 @@ export function createEffectRunner(deps: EffectRunnerDeps): (workspaceId: string
   }
 
   async function send(row: repo.EffectRow, entry: repo.EntryRow, e: JourneyEffectOf<'send'>): Promise<Answer | 'later'> {
-    const result: DeliveryResult = await deps.delivery.send({
+    return sendAnswer(e, await deps.delivery.send(sendRequest(row, entry, e)));
+  }
+
+  /** The delivery request of a send effect: its idempotency key makes every repeat find the same message. */
+  function sendRequest(row: repo.EffectRow, entry: repo.EntryRow, e: JourneyEffectOf<'send'>): DeliveryRequest {
+    return {
       workspaceId: row.workspace_id,
       profileId: entry.profile_id,
       templateId: e.templateId,
@@ -60,7 +65,10 @@ export function createEffectRunner(deps: EffectRunnerDeps): (workspaceId: string
       source: { kind: 'journey', id: entry.journey_id, nodeId: e.nodeId, entryId: entry.id },
       event: e.context.event ? { name: e.context.event.name, properties: e.context.event.properties } : null,
       journey: { responses: e.context.responses, vars: e.context.vars },
-    });
+    };
+  }
+
+  function sendAnswer(e: JourneyEffectOf<'send'>, result: DeliveryResult): Answer | 'later' {
     switch (result.status) {
       case 'sent':
         return { ok: true };
@@ -141,7 +149,7 @@ export function createEffectRunner(deps: EffectRunnerDeps): (workspaceId: string
     return { ok: true };
   }
 
-  return async function runEffect(workspaceId, effectId) {
+  async function runner(workspaceId: string, effectId: string): Promise<void> {
     const row = await repo.findEffect(db, workspaceId, effectId);
     if (!row || row.status === 'done') return;
     const effect = JourneyEffect.parse(readJson(row.effect, {}));
@@ -175,7 +183,65 @@ export function createEffectRunner(deps: EffectRunnerDeps): (workspaceId: string
     // The answer first, then `done`: a crash between them repeats an answer the entry ignores.
     if (awaited) await deps.engine().input(workspaceId, entry.id, { kind: 'effect_result', idempotencyKey: effect.idempotencyKey, ...answer });
     await repo.finishEffect(db, workspaceId, effectId, answer, clock.now());
-  };
+  }
+
+  /**
+   * Many outbox rows: their sends in one delivery.sendMany call (the same idempotency keys as one
+   * `send` each, so a repeat sends nothing twice), the answers awaited entries need in one
+   * inputMany, then every row marked done in one transaction. Other kinds run one by one.
+   */
+  async function many(workspaceId: string, effectIds: readonly string[]): Promise<void> {
+    const rows = (await repo.findEffects(db, workspaceId, effectIds)).filter((r) => r.status !== 'done');
+    const entries = new Map((await repo.findEntries(db, workspaceId, rows.map((r) => r.entry_id))).map((e) => [e.id, e]));
+    const done: { id: string; result: unknown }[] = [];
+    const sends: { row: repo.EffectRow; entry: repo.EntryRow; effect: JourneyEffectOf<'send'> }[] = [];
+    const others: string[] = [];
+    for (const row of rows) {
+      const effect = JourneyEffect.parse(readJson(row.effect, {}));
+      const entry = entries.get(row.entry_id);
+      if (!entry) done.push({ id: row.id, result: { ok: false, error: 'entry_gone' } });
+      else if (effect.kind === 'send') sends.push({ row, entry, effect });
+      else others.push(row.id);
+    }
+    let results: DeliveryResult[] | null = null;
+    if (sends.length > 0) {
+      try {
+        results = await deps.delivery.sendMany(sends.map((s) => sendRequest(s.row, s.entry, s.effect)));
+      } catch (err) {
+        // sendMany refuses the whole call when one template or customer is missing: each row then
+        // runs on its own, so only that one fails.
+        if (!(err instanceof UserError)) throw err;
+        others.push(...sends.map((s) => s.row.id));
+      }
+    }
+    const answers: { entryId: string; input: JourneyInputOf<'effect_result'> }[] = [];
+    if (results) {
+      for (const [i, s] of sends.entries()) {
+        const result = results[i];
+        if (!result) throw new Error(`sendMany gave no result for effect ${s.row.id}`);
+        const answer = sendAnswer(s.effect, result);
+        if (answer === 'later') {
+          const runAt = clock.now() + RECHECK_MS;
+          await repo.touchEffect(db, workspaceId, s.row.id, clock.now());
+          await deps.queue.enqueue(EFFECT_QUEUE, { workspaceId, effectId: s.row.id }, { workspaceId, runAt, dedupeKey: `${s.row.id}@${runAt}` });
+          continue;
+        }
+        if (s.effect.awaitResult) answers.push({ entryId: s.entry.id, input: { kind: 'effect_result', idempotencyKey: s.effect.idempotencyKey, ...answer } });
+        done.push({ id: s.row.id, result: answer });
+      }
+    }
+    // The answers first, then `done`: a crash between them repeats answers the entries ignore.
+    if (answers.length > 0) await deps.engine().inputMany(workspaceId, answers);
+    await repo.finishEffects(db, workspaceId, done, clock.now());
+    for (const id of others) await runner(workspaceId, id);
+  }
+  return { run: runner, many };
+}
+
+/** Runs one outbox row; `many` runs several together. */
+export interface EffectRunner {
+  run(workspaceId: string, effectId: string): Promise<void>;
+  many(workspaceId: string, effectIds: readonly string[]): Promise<void>;
 }
 
 /** `base` with `value` at `path` below it (objects created on the way). */

@@ -149,6 +149,45 @@ for (const dialect of testDialects()) {
       await api('POST', `/api/v1/journeys/${id}/archive`);
     });
 
+    test('triggers committed together run as batch jobs: one enter, one timer and one effect job each, the same rules per customer', async () => {
+      const id = await publish({
+        entry: { kind: 'event', event: { name: 'trial_started' }, startNodeId: 'hello' },
+        nodes: [n.send('hello', shop.templateId), n.delay('wait', { kind: 'duration', duration: { amount: 1, unit: 'hours' } }), n.send('again', shop.templateId), n.exit('done')],
+        edges: [e('hello', 'wait'), e('wait', 'again'), e('again', 'done')],
+      });
+      const at = new Date(clock.now()).toISOString();
+      // Ann triggers twice in the batch: her second trigger is refused (one entry at a time), as if it came later.
+      const events = ['ann', 'bob', 'cat', 'ann'].map((userId, i) => ({ type: 'track', userId, event: 'trial_started', messageId: `trial-${seq}-${i}`, timestamp: at }));
+      await t.nudge.ingest.ingest(t.workspace.id, events);
+      await settle();
+      const jobs = async (queue: string) => (await t.nudge.queue.list(t.workspace.id, { queue, limit: 200 })).filter((j) => j.status === 'done' || j.status === 'pending');
+      const enterJobs = await jobs(ENTER_QUEUE);
+      const batch = enterJobs.find((j) => (j.result as { outcomes?: Record<string, number> } | null)?.outcomes);
+      assert.deepEqual((batch?.result as { outcomes: Record<string, number> }).outcomes, { entered: 3, refused: 1 });
+      assert.deepEqual([mailsTo('ann@example.com'), mailsTo('bob@example.com'), mailsTo('cat@example.com')], [1, 1, 1]);
+      const list = await entries(id);
+      assert.deepEqual(list.map((x) => [x.status, x.nodeId]), [['waiting', 'wait'], ['waiting', 'wait'], ['waiting', 'wait']]);
+      assert.deepEqual((await counts(id)).hello, { entered: 3, waiting: 0, passed: 3, converted: 0 });
+      const timersBefore = (await jobs(TIMER_QUEUE)).length;
+      await advance(HOUR);
+      assert.deepEqual([mailsTo('ann@example.com'), mailsTo('bob@example.com'), mailsTo('cat@example.com')], [2, 2, 2]);
+      assert.deepEqual((await entries(id)).map((x) => x.status), ['completed', 'completed', 'completed']);
+      assert.ok((await jobs(TIMER_QUEUE)).length - timersBefore <= 1, 'the three waits share one timer job');
+      // A repeated batch (a retried job) changes nothing and sends nothing.
+      await t.nudge.queue.enqueue(ENTER_QUEUE, {
+        workspaceId: t.workspace.id,
+        items: list.map((x) => ({ journeyId: id, profileId: x.profileId, triggerKey: 'ignored', event: null })).slice(0, 0),
+      });
+      const entryRows = await t.nudge.database.db.selectFrom('journey_entries').select(['id', 'profile_id', 'trigger_key']).where('journey_id', '=', id).execute();
+      await t.nudge.queue.enqueue(ENTER_QUEUE, { workspaceId: t.workspace.id, items: entryRows.map((r) => ({ journeyId: id, profileId: r.profile_id, triggerKey: r.trigger_key, event: null })) });
+      const fx = await t.nudge.database.db.selectFrom('journey_effects').select('id').where('entry_id', 'in', entryRows.map((r) => r.id)).execute();
+      await t.nudge.queue.enqueue(EFFECT_QUEUE, { workspaceId: t.workspace.id, effectIds: fx.map((f) => f.id) });
+      await settle();
+      assert.equal(smtp.received.length, 6, 'each message reached the SMTP server exactly once');
+      assert.equal((await entries(id)).length, 3);
+      await api('POST', `/api/v1/journeys/${id}/archive`);
+    });
+
     test('wait for event: the event takes the event branch, silence the timeout branch', async () => {
       const id = await publish({
         entry: { kind: 'event', event: { name: 'cart_abandoned' }, startNodeId: 'w' },

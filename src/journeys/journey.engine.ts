@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Insertable, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Database, JourneyEffectTable, JourneyStepTable } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import { readJson, type DialectHelpers } from '../db/dialect.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Clock } from '../platform/clock.js';
@@ -11,11 +11,15 @@ import type { JobQueue } from '../queue/queue.js';
 import type { SegmentDefinition } from '../segments/segment.schema.js';
 import { mayEnter } from './journey.entry.js';
 import { unitHash } from './journey.hash.js';
+import { createBatchPaths, type EnterItem, type EnterManyOutcome } from './journey.batch.js';
 import { advance, type AdvanceResult } from './journey.interpreter.js';
 import * as repo from './journey.repository.js';
 import type { JourneyRuntime } from './journey.run.js';
 import { JourneyDefinition } from './journey.schema.js';
-import { JourneyEvent, JourneyInput, JourneyState, TERMINAL_STATUSES, type JourneyEffect } from './journey.state.js';
+import { JourneyEvent, JourneyInput, JourneyState, TERMINAL_STATUSES } from './journey.state.js';
+import { EFFECT_QUEUE, enqueueFollowUps, entryPatch, terminalKind, TIMER_QUEUE, writesOf } from './journey.writes.js';
+
+export { EFFECT_QUEUE, TIMER_QUEUE } from './journey.writes.js';
 
 /**
  * The durable journey runner. Every change to an entry is one transaction: the new state (fenced by
@@ -27,9 +31,7 @@ import { JourneyEvent, JourneyInput, JourneyState, TERMINAL_STATUSES, type Journ
  */
 
 export const ENTER_QUEUE = 'journeys.enter';
-export const TIMER_QUEUE = 'journeys.timer';
 export const EVENT_QUEUE = 'journeys.event';
-export const EFFECT_QUEUE = 'journeys.effect';
 export const RECOVER_QUEUE = 'journeys.recover';
 /** After an archive: the customers still inside exit. */
 export const RELEASE_QUEUE = 'journeys.release';
@@ -47,12 +49,32 @@ export type EnterPayload = z.infer<typeof EnterPayload>;
 export const TimerPayload = z.object({ workspaceId: z.string(), entryId: z.string(), at: z.number() });
 export const EventPayload = z.object({ workspaceId: z.string(), profileId: z.string(), event: JourneyEvent });
 export const EffectPayload = z.object({ workspaceId: z.string(), effectId: z.string() });
+/** Batch jobs: many triggers, timers, events or outbox rows of one workspace (the single shapes above stay accepted). */
+export const EnterBatchPayload = z.object({ workspaceId: z.string(), items: z.array(EnterPayload.omit({ workspaceId: true })) });
+export type EnterBatchPayload = z.infer<typeof EnterBatchPayload>;
+export const TimerBatchPayload = z.object({ workspaceId: z.string(), timers: z.array(z.object({ entryId: z.string(), at: z.number() })) });
+export const EventBatchPayload = z.object({ workspaceId: z.string(), events: z.array(z.object({ profileId: z.string(), event: JourneyEvent })) });
+export type EventBatchPayload = z.infer<typeof EventBatchPayload>;
+export const EffectBatchPayload = z.object({ workspaceId: z.string(), effectIds: z.array(z.string()) });
+const EnterJob = z.union([EnterBatchPayload, EnterPayload]);
+const TimerJob = z.union([TimerBatchPayload, TimerPayload]);
+const EventJob = z.union([EventBatchPayload, EventPayload]);
+const EffectJob = z.union([EffectBatchPayload, EffectPayload]);
 
 export type EnterOutcome = 'entered' | 'duplicate' | 'refused' | 'inactive';
+
+/** The dedupe key of a trigger's enter job. */
+export const enterDedupeKey = (p: { journeyId: string; profileId: string; triggerKey: string }): string => `${p.journeyId}:${p.profileId}:${p.triggerKey}`;
 
 export interface JourneyEngine {
   /** Start an entry if the journey is active and the re-entry policy allows it. */
   enter(p: EnterPayload): Promise<EnterOutcome>;
+  /** `enter` for many triggers of one workspace, in one transaction; entries it cannot decide are re-enqueued as single jobs ('requeued'). */
+  enterMany(workspaceId: string, items: readonly EnterItem[]): Promise<EnterManyOutcome[]>;
+  /** `input` for many entries of one workspace, in one transaction (an entry given several inputs takes them in order). */
+  inputMany(workspaceId: string, items: readonly { entryId: string; input: JourneyInput }[]): Promise<string[]>;
+  /** `event` for many events of one workspace. */
+  eventMany(workspaceId: string, events: readonly { profileId: string; event: JourneyEvent }[]): Promise<void>;
   /** Feed one input to an entry; returns why it was ignored, or 'applied'. */
   input(workspaceId: string, entryId: string, input: JourneyInput): Promise<string>;
   /** Every running entry of the profile gets the event (waits, goals, exit events). */
@@ -74,6 +96,8 @@ export interface JourneyEngineDeps {
   matches(workspaceId: string, profileId: string, rule: SegmentDefinition): Promise<boolean>;
   /** Runs one outbox row (journey.effects.ts); registered by the module. */
   runEffect(workspaceId: string, effectId: string): Promise<void>;
+  /** Runs many outbox rows at once (sends in one sendMany call); default: runEffect for each. */
+  runEffects?(workspaceId: string, effectIds: readonly string[]): Promise<void>;
   onError: (err: unknown) => void;
   workspace?: { timezone: string; defaultSendHour: number };
   /** How long past due a wait or a pending effect must be before the sweep re-enqueues it (default 60 s). */
@@ -94,16 +118,10 @@ export interface JourneyLifecycleChange {
   at: number;
 }
 
-/** How an ended state is announced. */
-function terminalKind(state: JourneyState): 'completed' | 'exited' | 'converted' {
-  return state.status === 'converted' ? 'converted' : state.status === 'exited' ? 'exited' : 'completed';
-}
-
 /** The entry id for a trigger: a retried enter job finds the entry it created. */
 export const entryIdFor = (journeyId: string, profileId: string, triggerKey: string): string =>
   `ent_${createHash('sha256').update(`${journeyId}\u0000${profileId}\u0000${triggerKey}`).digest('hex').slice(0, 32)}`;
 
-const OUTBOX_KINDS = new Set<JourneyEffect['kind']>(['send', 'update_trait', 'call_webhook']);
 const MAX_FENCE_RETRIES = 8;
 const MAX_DEFINITIONS = 500;
 
@@ -138,52 +156,22 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
     };
   }
 
-  /** The rows one advance writes besides the entry, and the jobs to enqueue once it is committed. */
-  function writesOf(workspaceId: string, entryId: string, before: JourneyState | null, result: AdvanceResult) {
-    const now = clock.now();
-    const effects: Insertable<JourneyEffectTable>[] = [];
-    const steps: Insertable<JourneyStepTable>[] = [];
-    const timers: number[] = [];
-    for (const e of result.effects) {
-      if (e.kind === 'record_step') steps.push({ workspace_id: workspaceId, entry_id: entryId, node_id: e.nodeId, outcome: e.outcome, handle: e.handle ?? null, at: e.at });
-      else if (e.kind === 'schedule_timer') timers.push(e.at);
-      else if (OUTBOX_KINDS.has(e.kind)) {
-        effects.push({ workspace_id: workspaceId, id: e.idempotencyKey, entry_id: entryId, kind: e.kind, effect: JSON.stringify(e), status: 'pending', result: null, created_at: now, updated_at: now });
-      }
-    }
-    const stats = new Map<string, { entered: number; ended: number; converted: number }>();
-    const stat = (node: string) => {
-      let s = stats.get(node);
-      if (!s) stats.set(node, (s = { entered: 0, ended: 0, converted: 0 }));
-      return s;
-    };
-    const after = result.state;
-    for (const [node, visits] of Object.entries(after.visits)) {
-      const added = visits - (before?.visits[node] ?? 0);
-      if (added > 0) stat(node).entered += added;
-    }
-    const endedNow = TERMINAL_STATUSES.has(after.status) && !(before && TERMINAL_STATUSES.has(before.status));
-    if (endedNow && after.nodeId !== null) stat(after.nodeId).ended += 1;
-    if (endedNow && after.status === 'converted') for (const node of Object.keys(after.visits)) stat(node).converted += 1;
-    return { writes: { effects, steps, stats }, timers, effectIds: effects.map((e) => e.id) };
-  }
+  const afterCommit = (workspaceId: string, entryId: string, timers: readonly number[], effectIds: readonly string[]): Promise<void> =>
+    enqueueFollowUps(queue, workspaceId, timers.map((at) => ({ entryId, at })), effectIds);
 
-  const entryPatch = (state: JourneyState, now: number) => ({
-    state, // serialised by updateEntryFenced
-    status: state.status,
-    node_id: state.nodeId,
-    wake_at: state.status === 'waiting' ? (state.wakeAt ?? null) : null,
-    ended_at: state.endedAt ?? null,
-    updated_at: now,
+  const batch = createBatchPaths({
+    ...{ db, dialect: deps.dialect, clock, queue, profiles: deps.profiles, matches: deps.matches, workspace, definition, entryIdFor, onLifecycle: deps.onLifecycle },
+    input: (workspaceId, entryId, input) => engine.input(workspaceId, entryId, input),
+    requeueEnter: async (workspaceId, items) => {
+      await queue.enqueueMany(ENTER_QUEUE, items.map((item) => ({ payload: { workspaceId, ...item }, options: { workspaceId, dedupeKey: enterDedupeKey(item) } })));
+    },
   });
-
-  async function afterCommit(workspaceId: string, entryId: string, timers: readonly number[], effectIds: readonly string[]): Promise<void> {
-    for (const at of timers) await queue.enqueue(TIMER_QUEUE, { workspaceId, entryId, at }, { workspaceId, runAt: at, dedupeKey: `${entryId}@${at}` });
-    for (const effectId of effectIds) await queue.enqueue(EFFECT_QUEUE, { workspaceId, effectId }, { workspaceId, dedupeKey: effectId });
-  }
 
   const engine: JourneyEngine = {
     definition,
+    enterMany: batch.enterMany,
+    inputMany: batch.inputMany,
+    eventMany: batch.eventMany,
 
     async enter(p) {
       const journey = await repo.findJourney(db, p.workspaceId, p.journeyId);
@@ -195,7 +183,7 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
       const ctx = await runtime(p.workspaceId, { journeyId: p.journeyId, version, entryId }, p.profileId);
       const result = await advance(def, null, { kind: 'start', event: p.event, vars: {} }, ctx);
       const now = clock.now();
-      const { writes, timers, effectIds } = writesOf(p.workspaceId, entryId, null, result);
+      const { writes, timers, effectIds } = writesOf(clock.now(), p.workspaceId, entryId, null, result);
       const outcome = await withTransaction(db, async (trx): Promise<EnterOutcome> => {
         // One customer's entries into one journey are decided one at a time (the re-entry policy reads them).
         await deps.dialect.lockKeys(trx, [`journey-entry\u0000${p.workspaceId}\u0000${p.journeyId}\u0000${p.profileId}`]);
@@ -250,7 +238,7 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
           await afterCommit(workspaceId, entryId, again, []);
           return result.ignored;
         }
-        const { writes, timers, effectIds } = writesOf(workspaceId, entryId, state, result);
+        const { writes, timers, effectIds } = writesOf(clock.now(), workspaceId, entryId, state, result);
         const written = await withTransaction(db, async (trx) => {
           if (!(await repo.updateEntryFenced(trx, row, entryPatch(result.state, now)))) return false;
           await repo.writeTransition(trx, workspaceId, row.journey_id, writes);
@@ -293,34 +281,43 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
 
     async recover() {
       const before = clock.now() - grace;
-      let n = 0;
-      for (const w of await repo.overdueWaits(db, before, 500)) {
-        if (w.wake_at === null) continue;
-        await queue.enqueue(TIMER_QUEUE, { workspaceId: w.workspace_id, entryId: w.id, at: w.wake_at }, { workspaceId: w.workspace_id, dedupeKey: `${w.id}@${w.wake_at}` });
-        n++;
-      }
-      for (const e of await repo.stalePendingEffects(db, before, 500)) {
-        await repo.touchEffect(db, e.workspace_id, e.id, clock.now());
-        await queue.enqueue(EFFECT_QUEUE, { workspaceId: e.workspace_id, effectId: e.id }, { workspaceId: e.workspace_id, dedupeKey: e.id });
-        n++;
-      }
-      return n;
+      // Single-item jobs with the single-item dedupe keys, enqueued together.
+      const waits = (await repo.overdueWaits(db, before, 500)).flatMap((w) => (w.wake_at === null ? [] : [{ ...w, wake_at: w.wake_at }]));
+      await queue.enqueueMany(TIMER_QUEUE, waits.map((w) => ({ payload: { workspaceId: w.workspace_id, entryId: w.id, at: w.wake_at }, options: { workspaceId: w.workspace_id, dedupeKey: `${w.id}@${w.wake_at}` } })));
+      const stale = await repo.stalePendingEffects(db, before, 500);
+      for (const e of stale) await repo.touchEffect(db, e.workspace_id, e.id, clock.now());
+      await queue.enqueueMany(EFFECT_QUEUE, stale.map((e) => ({ payload: { workspaceId: e.workspace_id, effectId: e.id }, options: { workspaceId: e.workspace_id, dedupeKey: e.id } })));
+      return waits.length + stale.length;
     },
   };
 
-  queue.register(ENTER_QUEUE, async (raw) => ({ outcome: await engine.enter(EnterPayload.parse(raw)) }), { concurrency: 4 });
+  const tally = (outcomes: readonly string[]): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const o of outcomes) out[o] = (out[o] ?? 0) + 1;
+    return out;
+  };
+  // A batch job carries up to journey.writes.ts MAX_BATCH items in one transaction, so a few running at once keep the writer busy.
+  queue.register(ENTER_QUEUE, async (raw) => {
+    const p = EnterJob.parse(raw);
+    if ('items' in p) return { outcomes: tally(await engine.enterMany(p.workspaceId, p.items)) };
+    return { outcome: await engine.enter(p) };
+  }, { concurrency: 4 });
   queue.register(TIMER_QUEUE, async (raw) => {
-    const p = TimerPayload.parse(raw);
+    const p = TimerJob.parse(raw);
+    if ('timers' in p) return { outcomes: tally(await engine.inputMany(p.workspaceId, p.timers.map((t) => ({ entryId: t.entryId, input: { kind: 'timer', at: t.at } })))) };
     return { outcome: await engine.input(p.workspaceId, p.entryId, { kind: 'timer', at: p.at }) };
   }, { concurrency: 4 });
   queue.register(EVENT_QUEUE, async (raw) => {
-    const p = EventPayload.parse(raw);
-    await engine.event(p.workspaceId, p.profileId, p.event);
+    const p = EventJob.parse(raw);
+    if ('events' in p) await engine.eventMany(p.workspaceId, p.events);
+    else await engine.event(p.workspaceId, p.profileId, p.event);
     return {};
   }, { concurrency: 4 });
   queue.register(EFFECT_QUEUE, async (raw) => {
-    const p = EffectPayload.parse(raw);
-    await deps.runEffect(p.workspaceId, p.effectId);
+    const p = EffectJob.parse(raw);
+    if (!('effectIds' in p)) await deps.runEffect(p.workspaceId, p.effectId);
+    else if (deps.runEffects) await deps.runEffects(p.workspaceId, p.effectIds);
+    else for (const id of p.effectIds) await deps.runEffect(p.workspaceId, id);
     return {};
   }, { concurrency: 4, maxAttempts: 5 });
   queue.register(RECOVER_QUEUE, async () => ({ touched: await engine.recover() }), { maxAttempts: 1 });

@@ -56,7 +56,7 @@ export function createJourneys(deps: {
   };
   // The runner needs the engine (to answer entries) and the engine enqueues the runner's jobs: tied late.
   let engineRef: JourneyEngine | null = null;
-  const runEffect = createEffectRunner({
+  const effects = createEffectRunner({
     db,
     clock,
     queue,
@@ -78,16 +78,35 @@ export function createJourneys(deps: {
   // Entering and leaving a journey are events on the profile (journey.entered, journey.converted, …),
   // usable in segments and other journeys like any event; the id makes a repeated notice harmless.
   const profileEvents = createProfileEventRecorder({ db, clock, profiles, ingest: deps.ingest });
-  const onLifecycle = (c: JourneyLifecycleChange): void =>
-    track(
-      profileEvents.record(c.workspaceId, c.profileId, {
-        id: `${c.entryId}:${c.kind}`,
-        name: `journey.${c.kind}`,
-        properties: { journeyId: c.journeyId, version: c.version, entryId: c.entryId, ...(c.reason ? { reason: c.reason } : {}) },
-        at: c.at,
-      }),
-    );
-  const engine = createJourneyEngine({ db, dialect: deps.dialect, clock, queue, profiles, matches, runEffect, onError, onLifecycle });
+  // Changes announced together (a batch of entries) are recorded with one ingest call per workspace.
+  let pending: JourneyLifecycleChange[] = [];
+  const flushLifecycle = async (): Promise<void> => {
+    const changes = pending;
+    pending = [];
+    const byWorkspace = new Map<string, JourneyLifecycleChange[]>();
+    for (const c of changes) {
+      const list = byWorkspace.get(c.workspaceId);
+      if (list) list.push(c);
+      else byWorkspace.set(c.workspaceId, [c]);
+    }
+    for (const [workspaceId, list] of byWorkspace) {
+      await profileEvents.recordMany(
+        workspaceId,
+        list.map((c) => ({
+          profileId: c.profileId,
+          id: `${c.entryId}:${c.kind}`,
+          name: `journey.${c.kind}`,
+          properties: { journeyId: c.journeyId, version: c.version, entryId: c.entryId, ...(c.reason ? { reason: c.reason } : {}) },
+          at: c.at,
+        })),
+      );
+    }
+  };
+  const onLifecycle = (c: JourneyLifecycleChange): void => {
+    if (pending.length === 0) track(new Promise<void>((resolve) => setImmediate(resolve)).then(flushLifecycle));
+    pending.push(c);
+  };
+  const engine = createJourneyEngine({ db, dialect: deps.dialect, clock, queue, profiles, matches, runEffect: effects.run, runEffects: effects.many, onError, onLifecycle });
   engineRef = engine;
   const triggers = createTriggers({ db, clock, queue, profiles, engine });
   deps.ingest.onCommitted((batch) => track(triggers.onCommitted(batch)));

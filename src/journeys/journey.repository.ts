@@ -151,3 +151,102 @@ export const runningByNode = (db: Db, workspaceId: string, journeyId: string) =>
     .where('status', 'in', ['active', 'waiting'])
     .groupBy('node_id')
     .execute();
+
+/** Ids per `in (…)` list and rows per multi-row insert of the bulk queries below (well inside both dialects' parameter limits). */
+const CHUNK = 500;
+
+function chunks<T>(xs: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+/** findEntry for many ids. */
+export async function findEntries(db: Db, workspaceId: string, ids: readonly string[]): Promise<EntryRow[]> {
+  const out: EntryRow[] = [];
+  for (const part of chunks([...new Set(ids)])) out.push(...(await db.selectFrom('journey_entries').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', part).execute()));
+  return out;
+}
+
+/** Which of these entry ids exist. */
+export async function existingEntryIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const part of chunks([...new Set(ids)])) for (const r of await db.selectFrom('journey_entries').select('id').where('workspace_id', '=', workspaceId).where('id', 'in', part).execute()) out.add(r.id);
+  return out;
+}
+
+/** entriesOf for many customers of some journeys (a superset: the caller picks its pairs). */
+export async function entriesOfMany(db: Db, workspaceId: string, journeyIds: readonly string[], profileIds: readonly string[]) {
+  const out: { journey_id: string; profile_id: string; entered_at: number; ended_at: number | null }[] = [];
+  if (journeyIds.length === 0) return out;
+  for (const part of chunks([...new Set(profileIds)])) {
+    out.push(
+      ...(await db
+        .selectFrom('journey_entries')
+        .select(['journey_id', 'profile_id', 'entered_at', 'ended_at'])
+        .where('workspace_id', '=', workspaceId)
+        .where('journey_id', 'in', [...new Set(journeyIds)])
+        .where('profile_id', 'in', part)
+        .execute()),
+    );
+  }
+  return out;
+}
+
+/** Entries still running for these profiles, with what started them. */
+export async function runningEntriesWithTrigger(db: Db, workspaceId: string, profileIds: readonly string[]) {
+  const out: { id: string; profile_id: string; trigger_key: string; journey_id: string; version: number }[] = [];
+  for (const part of chunks([...new Set(profileIds)])) {
+    out.push(...(await db.selectFrom('journey_entries').select(['id', 'profile_id', 'trigger_key', 'journey_id', 'version']).where('workspace_id', '=', workspaceId).where('profile_id', 'in', part).where('status', 'in', ['active', 'waiting']).orderBy('id').execute()));
+  }
+  return out;
+}
+
+/** insertEntry for many rows; returns the ids inserted (the others existed). */
+export async function insertEntries(trx: Transaction<Database>, rows: readonly Insertable<JourneyEntryTable>[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const part of chunks(rows)) for (const r of await trx.insertInto('journey_entries').values(part).onConflict((oc) => oc.doNothing()).returning('id').execute()) out.add(r.id);
+  return out;
+}
+
+/** writeTransition for many entries (of any journeys) in one transaction: multi-row inserts, one counter upsert per node. */
+export async function writeTransitions(trx: Transaction<Database>, workspaceId: string, items: readonly { journeyId: string; writes: TransitionWrites }[]): Promise<void> {
+  const effects = items.flatMap((i) => i.writes.effects);
+  const steps = items.flatMap((i) => i.writes.steps);
+  for (const part of chunks(effects)) await trx.insertInto('journey_effects').values(part).onConflict((oc) => oc.doNothing()).execute();
+  for (const part of chunks(steps)) await trx.insertInto('journey_steps').values(part).execute();
+  const byJourney = new Map<string, TransitionWrites>();
+  for (const { journeyId, writes } of items) {
+    let sum = byJourney.get(journeyId);
+    if (!sum) byJourney.set(journeyId, (sum = { effects: [], steps: [], stats: new Map() }));
+    for (const [node, d] of writes.stats) {
+      const s = sum.stats.get(node) ?? { entered: 0, ended: 0, converted: 0 };
+      sum.stats.set(node, { entered: s.entered + d.entered, ended: s.ended + d.ended, converted: s.converted + d.converted });
+    }
+  }
+  for (const [journeyId, sum] of byJourney) await writeTransition(trx, workspaceId, journeyId, sum);
+}
+
+/** findEffect for many ids. */
+export async function findEffects(db: Db, workspaceId: string, ids: readonly string[]): Promise<EffectRow[]> {
+  const out: EffectRow[] = [];
+  for (const part of chunks([...new Set(ids)])) out.push(...(await db.selectFrom('journey_effects').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', part).execute()));
+  return out;
+}
+
+/** finishEffect for many rows: one update per distinct result. */
+export async function finishEffects(db: Kysely<Database>, workspaceId: string, items: readonly { id: string; result: unknown }[], now: number): Promise<void> {
+  const byResult = new Map<string, string[]>();
+  for (const { id, result } of items) {
+    const json = JSON.stringify(result);
+    const ids = byResult.get(json);
+    if (ids) ids.push(id);
+    else byResult.set(json, [id]);
+  }
+  if (byResult.size === 0) return;
+  await db.transaction().execute(async (trx) => {
+    for (const [json, ids] of byResult) {
+      for (const part of chunks(ids)) await trx.updateTable('journey_effects').set({ status: 'done', result: json, updated_at: now }).where('workspace_id', '=', workspaceId).where('id', 'in', part).execute();
+    }
+  });
+}

@@ -1,16 +1,18 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { EventRow } from '../events/event.store.js';
 import type { CommittedBatch } from '../ingest/ingest.service.js';
 import type { Clock } from '../platform/clock.js';
 import type { ProfileService } from '../profiles/profile.service.js';
-import type { JobQueue } from '../queue/queue.js';
+import type { EnqueueItem, JobQueue } from '../queue/queue.js';
 import type { SegmentTransition } from '../segments/segment.schema.js';
 import { entryMatchesEvent, scheduledOccurrence } from './journey.entry.js';
-import { ENTER_QUEUE, EVENT_QUEUE, type EnterPayload, type JourneyEngine } from './journey.engine.js';
+import { ENTER_QUEUE, enterDedupeKey, EVENT_QUEUE, type EnterBatchPayload, type EnterPayload, type EventBatchPayload, type JourneyEngine } from './journey.engine.js';
 import { customerTimeZone } from './journey.interpreter.js';
 import * as repo from './journey.repository.js';
 import type { JourneyDefinition } from './journey.schema.js';
+import { MAX_BATCH } from './journey.writes.js';
 import type { JourneyEvent, JsonValue } from './journey.state.js';
 
 /**
@@ -48,8 +50,22 @@ export function journeyEvent(e: EventRow): JourneyEvent | null {
 export function createTriggers(deps: { db: Kysely<Database>; clock: Clock; queue: JobQueue; profiles: ProfileService; engine: JourneyEngine }): Triggers {
   const { db, clock, queue, engine } = deps;
 
-  const enter = (p: EnterPayload, runAt?: number) =>
-    queue.enqueue(ENTER_QUEUE, p, { workspaceId: p.workspaceId, dedupeKey: `${p.journeyId}:${p.profileId}:${p.triggerKey}`, ...(runAt !== undefined ? { runAt } : {}) });
+  const single = (p: EnterPayload, runAt?: number): EnqueueItem<EnterPayload> => ({ payload: p, options: { workspaceId: p.workspaceId, dedupeKey: enterDedupeKey(p), ...(runAt !== undefined ? { runAt } : {}) } });
+
+  /** Triggers due now, as few jobs as possible: one enter job per MAX_BATCH triggers (a lone trigger keeps the single shape). */
+  async function enterAll(workspaceId: string, items: readonly EnterPayload[]): Promise<void> {
+    const jobs: EnqueueItem<unknown>[] = [];
+    for (let i = 0; i < items.length; i += MAX_BATCH) {
+      const part = items.slice(i, i + MAX_BATCH);
+      const [only] = part;
+      if (part.length === 1 && only) jobs.push(single(only));
+      else {
+        const payload: EnterBatchPayload = { workspaceId, items: part.map(({ workspaceId: _ws, ...item }) => item) };
+        jobs.push({ payload, options: { workspaceId, dedupeKey: `enter:${createHash('sha256').update(part.map(enterDedupeKey).join('\u0000')).digest('hex').slice(0, 32)}` } });
+      }
+    }
+    if (jobs.length > 0) await queue.enqueueMany(ENTER_QUEUE, jobs);
+  }
 
   async function published(rows: readonly repo.JourneyRow[]): Promise<Array<{ row: repo.JourneyRow; def: JourneyDefinition }>> {
     const out: Array<{ row: repo.JourneyRow; def: JourneyDefinition }> = [];
@@ -65,16 +81,28 @@ export function createTriggers(deps: { db: Kysely<Database>; clock: Clock; queue
       });
       if (events.length === 0) return;
       const now = clock.now();
-      for (const { row, def } of await published(await repo.activeJourneys(db, batch.workspaceId, ['event']))) {
+      const workspaceId = batch.workspaceId;
+      const entering: EnterPayload[] = [];
+      for (const { row, def } of await published(await repo.activeJourneys(db, workspaceId, ['event']))) {
         for (const { profileId, event } of events) {
-          if (entryMatchesEvent(def.entry, event, now)) await enter({ workspaceId: batch.workspaceId, journeyId: row.id, profileId, triggerKey: `event:${event.messageId ?? ''}`, event });
+          if (entryMatchesEvent(def.entry, event, now)) entering.push({ workspaceId, journeyId: row.id, profileId, triggerKey: `event:${event.messageId ?? ''}`, event });
         }
       }
-      const running = new Set((await repo.runningEntriesOf(db, batch.workspaceId, [...new Set(events.map((e) => e.profileId))])).map((r) => r.profile_id));
-      for (const { profileId, event } of events) {
-        if (!running.has(profileId)) continue;
-        await queue.enqueue(EVENT_QUEUE, { workspaceId: batch.workspaceId, profileId, event }, { workspaceId: batch.workspaceId, dedupeKey: `${profileId}:${event.messageId ?? ''}` });
+      await enterAll(workspaceId, entering);
+      const running = new Set((await repo.runningEntriesOf(db, workspaceId, [...new Set(events.map((e) => e.profileId))])).map((r) => r.profile_id));
+      const answering = events.filter((e) => running.has(e.profileId));
+      const jobs: EnqueueItem<unknown>[] = [];
+      for (let i = 0; i < answering.length; i += MAX_BATCH) {
+        const part = answering.slice(i, i + MAX_BATCH);
+        const [only] = part;
+        const key = (e: { profileId: string; event: JourneyEvent }) => `${e.profileId}:${e.event.messageId ?? ''}`;
+        if (part.length === 1 && only) jobs.push({ payload: { workspaceId, ...only }, options: { workspaceId, dedupeKey: key(only) } });
+        else {
+          const payload: EventBatchPayload = { workspaceId, events: part };
+          jobs.push({ payload, options: { workspaceId, dedupeKey: `events:${createHash('sha256').update(part.map(key).join('\u0000')).digest('hex').slice(0, 32)}` } });
+        }
       }
+      if (jobs.length > 0) await queue.enqueueMany(EVENT_QUEUE, jobs);
     },
 
     async onTransitions(transitions) {
@@ -85,11 +113,13 @@ export function createTriggers(deps: { db: Kysely<Database>; clock: Clock; queue
           const entry = def.entry;
           if (entry.kind !== 'segment_entered' && entry.kind !== 'segment_exited') continue;
           const kind = entry.kind === 'segment_entered' ? 'entered' : 'exited';
+          const entering: EnterPayload[] = [];
           for (const t of list) {
             if (t.segmentId !== entry.segmentId || t.kind !== kind) continue;
             const event: JourneyEvent = { name: `segment_${kind}`, properties: { segmentId: t.segmentId }, timestamp: t.at };
-            await enter({ workspaceId, journeyId: row.id, profileId: t.profileId, triggerKey: `segment:${t.segmentId}:${kind}:${t.at}`, event });
+            entering.push({ workspaceId, journeyId: row.id, profileId: t.profileId, triggerKey: `segment:${t.segmentId}:${kind}:${t.at}`, event });
           }
+          await enterAll(workspaceId, entering);
         }
       }
     },
@@ -103,13 +133,16 @@ export function createTriggers(deps: { db: Kysely<Database>; clock: Clock; queue
         // Every profile is read in pages through the profiles service; occurrences in the next day are queued for their instant.
         for (let offset = 0; ; offset += PAGE) {
           const page = await deps.profiles.list(row.workspace_id, { sort: 'firstSeen', limit: PAGE, offset });
+          // Each at its own instant: single jobs, enqueued a page at a time.
+          const jobs: EnqueueItem<EnterPayload>[] = [];
           for (const p of page.items) {
             const at = scheduledOccurrence(entry, p.traits, customerTimeZone(p.traits, def, 'UTC'), now);
             if (at === null || at >= now + DAY) continue;
             const event: JourneyEvent = { name: 'scheduled', properties: { trait: entry.trait }, timestamp: at };
-            await enter({ workspaceId: row.workspace_id, journeyId: row.id, profileId: p.id, triggerKey: `schedule:${at}`, event }, at);
-            n++;
+            jobs.push(single({ workspaceId: row.workspace_id, journeyId: row.id, profileId: p.id, triggerKey: `schedule:${at}`, event }, at));
           }
+          if (jobs.length > 0) await queue.enqueueMany(ENTER_QUEUE, jobs);
+          n += jobs.length;
           if (page.items.length < PAGE) break;
         }
       }

@@ -11,7 +11,7 @@ import type { ConsentService } from './consent.service.js';
 import { profileContext, withLocale, workspaceContext } from './render-context.js';
 import type { RenderedPreview, Template, TemplatePreviewRequest, TemplateSummary, TemplateUpdate } from './template.api.schema.js';
 import { findTemplate, insertTemplate, listTemplates, updateTemplate, type TemplateRow } from './template.repository.js';
-import { renderTemplate, type RenderContext, type RenderedMessage } from './template.render.js';
+import { renderTemplate, type RecommendationProvider, type RenderContext, type RenderedMessage } from './template.render.js';
 import { Channel, Locale, TemplateBody, type TemplateInput } from './template.schema.js';
 import { assertValidTemplate, sampleContext } from './template.validate.js';
 
@@ -60,7 +60,15 @@ export function toTemplate(r: TemplateRow): Template {
   };
 }
 
-export function createTemplateService(deps: { db: Kysely<Database>; clock: Clock; profiles: ProfileService; workspaces: WorkspaceService; consent: ConsentService }): TemplateService {
+export function createTemplateService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  profiles: ProfileService;
+  workspaces: WorkspaceService;
+  consent: ConsentService;
+  /** What `{% recommend %}` shows a customer (the recommend module); without it the tag renders nothing. */
+  recommendations?: (workspaceId: string) => RecommendationProvider;
+}): TemplateService {
   const { db, clock, profiles } = deps;
 
   async function row(workspaceId: string, id: string): Promise<TemplateRow> {
@@ -158,12 +166,14 @@ export function createTemplateService(deps: { db: Kysely<Database>; clock: Clock
       const base: RenderContext = profileIdOrKey
         ? { profile: profileContext(await profiles.get(workspaceId, profileIdOrKey, 0)), workspace }
         : { ...sampleContext(locale ?? 'en'), workspace };
-      return withLocale({ ...base, event: extra.event ?? null, journey: extra.journey ?? null, message: extra.message }, locale);
+      const recommendations = profileIdOrKey && deps.recommendations ? { recommendations: deps.recommendations(workspaceId) } : {};
+      return withLocale({ ...base, ...recommendations, event: extra.event ?? null, journey: extra.journey ?? null, message: extra.message }, locale);
     },
 
     async contextBuilder(workspaceId) {
       const workspace = workspaceContext(await deps.workspaces.get(workspaceId));
-      return (profile, extra) => ({ profile, workspace, event: extra.event ?? null, journey: extra.journey ?? null, message: extra.message });
+      const recommendations = deps.recommendations ? { recommendations: deps.recommendations(workspaceId) } : {};
+      return (profile, extra) => ({ profile, workspace, ...recommendations, event: extra.event ?? null, journey: extra.journey ?? null, message: extra.message });
     },
   };
   return service;

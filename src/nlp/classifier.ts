@@ -13,6 +13,7 @@ import { createRng } from '../ml/rng.js';
 import { decodeFloat32, decodeInt32, encodeArray } from '../ml/serialize.js';
 import { applyCalibration, fitPlatt, fitTemperature, identityCalibration, type Calibration } from './calibrate.js';
 import { createFeaturizer, resolveFeatureOptions, type FeatureOptions, type Featurizer } from './features.js';
+import { createScorer, type Scorer } from './scorer.js';
 import { trainOvrSvm, trainSoftmax, type LinearWeights, type SoftmaxOptions, type SvmOptions } from './solvers.js';
 
 export const MODEL_NAME = 'nudge.nlp.text-classifier';
@@ -48,7 +49,8 @@ export interface TextClassifier {
   readonly bias: Float32Array;
   readonly calibration: Calibration;
   readonly featurizer: Featurizer;
-  readonly slotOf: Int32Array;
+  /** The prediction-time layout of the weights (scorer.ts). */
+  readonly scorer: Scorer;
 }
 
 /** One prediction: the best label, calibrated probabilities and the top-two margin. */
@@ -172,8 +174,13 @@ function stratifiedSplit(y: Int32Array, K: number, fraction: number, seed: numbe
   return { fitRows: Int32Array.from(fitRows.sort((a, b) => a - b)), heldRows: Int32Array.from(heldRows.sort((a, b) => a - b)) };
 }
 
-function assemble(labels: readonly string[], features: FeatureOptions, vocab: Int32Array, idf: Float32Array, lw: LinearWeights, calibration: Calibration, slotOf?: Int32Array): TextClassifier {
-  return { labels, features, vocab, idf, weights: lw.weights, bias: lw.bias, calibration, featurizer: createFeaturizer(features), slotOf: slotOf ?? slotTable(features.bits, vocab) };
+/** A classifier from its parts (used by deserialisers, e.g. compact.ts). */
+export function rebuildClassifier(labels: readonly string[], features: FeatureOptions, vocab: Int32Array, idf: Float32Array, lw: LinearWeights, calibration: Calibration): TextClassifier {
+  return assemble(labels, features, vocab, idf, lw, calibration);
+}
+
+function assemble(labels: readonly string[], features: FeatureOptions, vocab: Int32Array, idf: Float32Array, lw: LinearWeights, calibration: Calibration): TextClassifier {
+  return { labels, features, vocab, idf, weights: lw.weights, bias: lw.bias, calibration, featurizer: createFeaturizer(features), scorer: createScorer(vocab, idf, lw.weights, lw.bias) };
 }
 
 /** Train a classifier on texts and their labels (any strings; at least two distinct). Seeded and deterministic. */
@@ -212,7 +219,7 @@ export function trainClassifier(texts: readonly string[], labels: readonly strin
   const first = fit(bags, fitRows, y, K, features.bits, options);
   let calibration = identityCalibration(K);
   if (heldRows.length > 0) {
-    const probe = assemble(names, features, first.vocab, first.idf, first.lw, calibration, first.slotOf);
+    const probe = assemble(names, features, first.vocab, first.idf, first.lw, calibration);
     const scores = new Float64Array(heldRows.length * K);
     const row = new Float64Array(K);
     heldRows.forEach((r, i) => {
@@ -223,7 +230,7 @@ export function trainClassifier(texts: readonly string[], labels: readonly strin
     calibration = K === 2 ? fitPlatt(scores, hy) : fitTemperature(scores, hy, K);
   }
   const final = !cal && heldRows.length > 0 && (options.refit ?? true) ? fit(bags, Int32Array.from({ length: texts.length }, (_, i) => i), y, K, features.bits, options) : first;
-  return assemble(names, features, final.vocab, final.idf, final.lw, calibration, final.slotOf);
+  return assemble(names, features, final.vocab, final.idf, final.lw, calibration);
 }
 
 /** Raw linear scores for one text, written into `out` (length = number of labels). */
@@ -231,21 +238,7 @@ export function scoreText(model: TextClassifier, text: string, out: Float64Array
   const K = model.labels.length;
   if (out.length !== K) throw new RangeError(`scoreText: out has length ${out.length}, the model has ${K} labels`);
   const { buckets, counts } = model.featurizer.hash(text);
-  const { slotOf, idf, weights, bias } = model;
-  out.fill(0);
-  let norm = 0;
-  for (let e = 0; e < buckets.length; e++) {
-    const s = slotOf[buckets[e]!]!;
-    if (s < 0) continue;
-    const v = tfidf(counts[e]!, idf[s]!);
-    norm += v * v;
-    const base = s * K;
-    for (let k = 0; k < K; k++) out[k]! += v * weights[base + k]!;
-  }
-  // Scores are linear in x, so normalising the sum equals normalising x first.
-  const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  for (let k = 0; k < K; k++) out[k] = out[k]! * inv + bias[k]!;
-  return out;
+  return model.scorer.score(buckets, counts, out);
 }
 
 /** Classify one text: best label, calibrated probabilities, margin. `scratch` (length K) avoids an allocation. */

@@ -5,6 +5,10 @@
  * Gimpel, ICLR 2017) with the margin added, since two close intents sharing the mass (a low
  * margin) is as much a sign of a query the model was not built for as a low maximum.
  *
+ * A model may also be trained with an explicit out-of-scope class on out-of-scope examples
+ * (Larson et al. 2019, "An evaluation dataset for intent classification and out-of-scope
+ * prediction", §4 "oos-train"); predicting that class is a hand-off whatever the thresholds.
+ *
  * Thresholds are chosen on validation data holding both in-scope and out-of-scope queries:
  * thresholdCurve lists the trade-off, chooseThresholds picks the point to run with.
  */
@@ -13,6 +17,8 @@
 export interface Confidence {
   probability: number;
   margin: number;
+  /** The model itself predicted its explicit out-of-scope class (when it was trained with one). */
+  abstain?: boolean;
 }
 
 export interface ScopeThresholds {
@@ -22,7 +28,7 @@ export interface ScopeThresholds {
 
 /** True when a prediction is confident enough to act on; false means hand off (out of scope). */
 export function isInScope(c: Confidence, t: ScopeThresholds): boolean {
-  return c.probability >= t.minProbability && c.margin >= t.minMargin;
+  return c.abstain !== true && c.probability >= t.minProbability && c.margin >= t.minMargin;
 }
 
 /** An in-scope validation query: the model's confidence and whether its top label was right. */

@@ -125,6 +125,16 @@ const ZH_NEGATORS = ['不', '没', '没有', '无', '非', '别', '未', '毫无
 const NEGATORS: ReadonlySet<string> = new Set([...EN_NEGATORS, ...ZH_NEGATORS]);
 const CLAUSE_END: ReadonlySet<string> = new Set(['.', ',', ';', ':', '!', '?', '...', '"', '(', ')', '。', '，', '；', '！', '？', 'but', '但', '但是', '可是', '不过', '却']);
 
+/** True for a negator ("not", "never", "不", "没有", …) as the tokenisers emit it. */
+export function isNegator(token: string): boolean {
+  return NEGATORS.has(token);
+}
+
+/** True for a token that ends a negator's scope: clause punctuation or a contrast word ("but", "但是"). */
+export function isClauseEnd(token: string): boolean {
+  return CLAUSE_END.has(token) || token[0] === '!' || token[0] === '?' || token[0] === '.';
+}
+
 /** Options for markNegation. */
 export interface NegationOptions {
   /** Most tokens marked after one negator (default 3); clause punctuation ends the scope sooner. */
@@ -145,7 +155,7 @@ export function markNegation(tokens: readonly string[], options: NegationOptions
     if (NEGATORS.has(t)) {
       out[i] = t;
       left = scope;
-    } else if (CLAUSE_END.has(t) || t[0] === '!' || t[0] === '?' || t[0] === '.') {
+    } else if (isClauseEnd(t)) {
       out[i] = t;
       left = 0;
     } else if (left > 0) {

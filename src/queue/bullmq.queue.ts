@@ -145,12 +145,19 @@ export function createBullmqQueue(deps: BullmqQueueDeps): BullmqQueue {
     return delay > 0 ? { delay } : { delay: 1, timestamp: Math.max(1, Date.now() + delay - 1) };
   }
 
-  /** Index a job before BullMQ has it: a failed add leaves an entry readers skip, never a job readers miss. */
-  async function index(id: string, queue: string, workspaceId: string | null, createdAt: number, delay: number): Promise<void> {
-    const tx = redis.multi().set(keys.job(id), queue, 'PX', retentionMs + Math.max(0, delay) + DAY_MS);
-    if (workspaceId !== null) {
-      for (const key of [keys.workspace(workspaceId), keys.workspaceQueue(workspaceId, queue)]) tx.zadd(key, createdAt, id).zremrangebyrank(key, 0, -(INDEX_CAP + 1));
+  /** Index jobs before BullMQ has them: a failed add leaves an entry readers skip, never a job readers miss. */
+  async function index(queue: string, jobs: readonly { id: string; workspaceId: string | null; createdAt: number; delay: number }[]): Promise<void> {
+    const tx = redis.multi();
+    const capped = new Set<string>();
+    for (const { id, workspaceId, createdAt, delay } of jobs) {
+      tx.set(keys.job(id), queue, 'PX', retentionMs + Math.max(0, delay) + DAY_MS);
+      if (workspaceId === null) continue;
+      for (const key of [keys.workspace(workspaceId), keys.workspaceQueue(workspaceId, queue)]) {
+        tx.zadd(key, createdAt, id);
+        capped.add(key);
+      }
     }
+    for (const key of capped) tx.zremrangebyrank(key, 0, -(INDEX_CAP + 1));
     const replies = await tx.exec();
     const failed = replies?.find(([err]) => err !== null)?.[0];
     if (!replies || failed) throw failed ?? new Error('Redis discarded the job index transaction');
@@ -291,21 +298,31 @@ export function createBullmqQueue(deps: BullmqQueueDeps): BullmqQueue {
     },
 
     async enqueue(queue, payload, options = {}) {
+      const [id] = await engine.enqueueMany(queue, [{ payload, options }]);
+      if (id === undefined) throw new Error(`enqueue to ${queue} returned no job id`);
+      return id;
+    },
+
+    async enqueueMany(queue, items) {
       if (!queue) throw new RangeError('A job needs a queue name');
+      if (items.length === 0) return [];
       const now = clock.now();
-      const id = newId('job', now);
-      const runAt = options.runAt ?? now;
-      const workspaceId = options.workspaceId ?? null;
-      const maxAttempts = positiveInt(options.maxAttempts ?? registrations.get(queue)?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, 'maxAttempts');
-      // Indexed under this id even when deduplicated: a follow-up BullMQ keeps for a running job gets it.
-      await index(id, queue, workspaceId, now, runAt - now);
-      const job = await queueOf(queue).add(queue, { payload: payload ?? null, workspaceId, createdAt: now, runAt }, {
-        ...jobOptions(maxAttempts),
-        ...timing(runAt - now),
-        jobId: id,
-        ...(options.dedupeKey ? { deduplication: { id: options.dedupeKey, keepLastIfActive: true } } : {}),
+      const jobs = items.map(({ payload, options = {} }) => {
+        const runAt = options.runAt ?? now;
+        const maxAttempts = positiveInt(options.maxAttempts ?? registrations.get(queue)?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, 'maxAttempts');
+        return { id: newId('job', now), workspaceId: options.workspaceId ?? null, createdAt: now, delay: runAt - now, runAt, payload, maxAttempts, dedupeKey: options.dedupeKey };
       });
-      return job.id ?? id;
+      // Indexed under these ids even when deduplicated: a follow-up BullMQ keeps for a running job gets it.
+      await index(queue, jobs);
+      // addBulk is one MULTI; deduplication applies per job in order, so a key repeated in the call gives one job.
+      const added = await queueOf(queue).addBulk(
+        jobs.map((j) => ({
+          name: queue,
+          data: { payload: j.payload ?? null, workspaceId: j.workspaceId, createdAt: now, runAt: j.runAt },
+          opts: { ...jobOptions(j.maxAttempts), ...timing(j.delay), jobId: j.id, ...(j.dedupeKey ? { deduplication: { id: j.dedupeKey, keepLastIfActive: true } } : {}) },
+        })),
+      );
+      return jobs.map((j, i) => added[i]?.id ?? j.id);
     },
 
     every(queue, intervalMs, payload, options = {}) {

@@ -105,6 +105,39 @@ export function queueContract(name: string, setup: () => Promise<QueueHarness>):
       assert.equal(runs, 5);
     });
 
+    test('enqueueMany adds many jobs at once, honouring dedupe keys and run times as enqueue does', async () => {
+      const clock = manualClock(T0);
+      const q = await create({ clock });
+      const queue = queueName('many');
+      const ran: string[] = [];
+      q.register<{ n: string }>(queue, async (p) => {
+        ran.push(p.n);
+      });
+      const pending = await q.enqueue(queue, { n: 'held' }, { dedupeKey: 'k-held' });
+      assert.deepEqual(await q.enqueueMany(queue, []), []);
+      const ids = await q.enqueueMany(queue, [
+        { payload: { n: 'b' }, options: { runAt: T0 - 1000, dedupeKey: 'k-b' } },
+        { payload: { n: 'a' }, options: { runAt: T0 - 2000 } },
+        { payload: { n: 'b-again' }, options: { runAt: T0 - 1000, dedupeKey: 'k-b' } },
+        { payload: { n: 'held-again' }, options: { dedupeKey: 'k-held' } },
+        { payload: { n: 'later' }, options: { runAt: T0 + 60_000, workspaceId: 'ws_many' } },
+        { payload: { n: 'plain' } },
+      ]);
+      assert.equal(ids.length, 6);
+      assert.equal(ids[2], ids[0], 'a key repeated within the call gives one job');
+      assert.equal(ids[3], pending, 'a key already pending gives the pending job');
+      assert.equal(new Set(ids).size, 5);
+      assert.equal((await q.get(ids[4] ?? ''))?.status, 'pending');
+      assert.deepEqual((await q.list('ws_many', { queue })).map((j) => j.id), [ids[4]]);
+      await q.drain();
+      // Oldest run time first; the two due now share their run time.
+      assert.deepEqual([...ran.slice(0, 2), ...ran.slice(2).sort()], ['a', 'b', 'held', 'plain']);
+      clock.advance(60_000);
+      await q.drain();
+      assert.deepEqual(ran.slice(4), ['later']);
+      assert.equal((await q.get(ids[0] ?? ''))?.status, 'done');
+    });
+
     test('a failing job is retried with exponential back-off, keeping the last error, until it succeeds', async () => {
       const clock = manualClock(T0);
       const q = await create({ clock });

@@ -30,6 +30,12 @@ export interface EnqueueOptions {
   maxAttempts?: number;
 }
 
+/** One job of an enqueueMany call. */
+export interface EnqueueItem<P> {
+  payload: P;
+  options?: EnqueueOptions;
+}
+
 /**
  * Durable background jobs, engine-neutral: the embedded engine keeps them in the `jobs` table
  * (SQLite or PostgreSQL); a Redis engine can implement the same interface and pass the same
@@ -43,6 +49,11 @@ export interface JobQueue {
   register<P>(queue: string, handler: JobHandler<P>, options?: HandlerOptions): void;
   /** Durable once it resolves. With a dedupeKey, enqueueing while a pending job has that key returns the pending job's id (no second job). */
   enqueue<P>(queue: string, payload: P, options?: EnqueueOptions): Promise<string>;
+  /**
+   * `enqueue` for many jobs of one queue at once (one transaction, one round trip): the same
+   * dedupe rules per item (a key repeated within the call also gives one job), ids in item order.
+   */
+  enqueueMany<P>(queue: string, items: readonly EnqueueItem<P>[]): Promise<string[]>;
   /** A recurring job: enqueued every intervalMs (deduplicated), first run after `firstDelayMs`. */
   every(queue: string, intervalMs: number, payload: unknown, options?: { dedupeKey?: string; firstDelayMs?: number }): void;
   get(jobId: string): Promise<JobInfo | null>;

@@ -16,6 +16,7 @@ import {
   findJob,
   insertDeduped,
   insertJob,
+  insertMany,
   insertOnce,
   listJobs,
   purgeFinished,
@@ -293,6 +294,14 @@ export function createSqlQueue(deps: SqlQueueDeps): JobQueue {
       else await insertJob(db, row);
       if (registrations.has(queue)) wakeAt(row.run_at);
       return id;
+    },
+
+    async enqueueMany(queue, items) {
+      if (items.length === 0) return [];
+      const rows = items.map((item) => newRow(queue, item.payload, item.options ?? {}));
+      const ids = await insertMany(db, rows);
+      if (registrations.has(queue)) wakeAt(rows.reduce((min, r) => Math.min(min, r.run_at), Number.POSITIVE_INFINITY));
+      return ids;
     },
 
     every(queue, intervalMs, payload, options = {}) {

@@ -20,6 +20,9 @@ import { rfmRoutes } from '../segments/rfm.routes.js';
 import { segmentRoutes } from '../segments/segment.routes.js';
 import { messagingRoutes } from '../messaging/messaging.module.js';
 import { journeysRoutes } from '../journeys/journey.module.js';
+import { recommendationsRoutes } from '../recommend/recommend.module.js';
+import { feedbackModuleRoutes } from '../nlp/feedback.module.js';
+import { assistantModuleRoutes } from '../assistant/assistant.module.js';
 import { registerAccessControl } from './access.js';
 import { registerErrorHandling } from './errors.js';
 import type { Nudge } from './nudge.js';
@@ -38,6 +41,9 @@ export async function buildApp(nudge: Nudge, options: AppOptions = {}): Promise<
     logger: options.logger ?? false,
     trustProxy: true,
     bodyLimit: 1024 * 1024,
+    // Plugins load while background jobs (a first training run, live segment updates after the demo
+    // seed) share the event loop; on a busy two-core machine the 10 s default has been too short.
+    pluginTimeout: 120_000,
     ajv: { customOptions: { coerceTypes: false } },
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -95,6 +101,9 @@ export async function buildApp(nudge: Nudge, options: AppOptions = {}): Promise<
   segmentRoutes(app, { segments: nudge.segments.service });
   messagingRoutes(app, nudge.messaging);
   journeysRoutes(app, nudge.journeys);
+  recommendationsRoutes(app, nudge.recommendations);
+  feedbackModuleRoutes(app, nudge.feedback);
+  assistantModuleRoutes(app, nudge.assistant);
   for (const plugin of options.plugins ?? []) plugin(app);
 
   const webDir = options.webDir;

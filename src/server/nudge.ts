@@ -20,6 +20,11 @@ import { createRfmService, type RfmService } from '../segments/rfm.service.js';
 import { createSegments, type Segments } from '../segments/segment.module.js';
 import { createMessaging, type Messaging, type MessagingOptions } from '../messaging/messaging.module.js';
 import { createJourneys, type Journeys } from '../journeys/journey.module.js';
+import { createRecommendations, type Recommendations } from '../recommend/recommend.module.js';
+import type { NlpModelProvider } from '../nlp/enrich.js';
+import { createFeedback, type Feedback } from '../nlp/feedback.module.js';
+import { defaultModelProvider } from '../nlp/feedback.models.js';
+import { createAssistant, type Assistant, type AssistantOptions } from '../assistant/assistant.module.js';
 
 /** Every service, built once: the composition root (STYLE §1, §3). */
 export interface Nudge {
@@ -44,6 +49,12 @@ export interface Nudge {
   messaging: Messaging;
   /** Journeys (durable engine on the queue) and broadcasts. */
   journeys: Journeys;
+  /** Recommendations: training jobs, versions, in-memory serving, online metrics. */
+  recommendations: Recommendations;
+  /** Language understanding of customer texts: enrichment jobs, feedback traits, the Feedback page's queries. */
+  feedback: Feedback;
+  /** The customer-service assistant: knowledge base, dialogue and hand-off, inbox, chat widget. */
+  assistant: Assistant;
   close(): Promise<void>;
 }
 
@@ -53,6 +64,10 @@ export interface NudgeOptions {
   instanceKey?: Buffer;
   /** Delivery retry/timeout settings and channel overrides (tests). */
   messaging?: MessagingOptions;
+  /** Models for text enrichment (tests pass small trained ones; default: the shipped models). */
+  nlpModels?: NlpModelProvider;
+  /** Assistant sentiment provider, thresholds and widget rate limits (tests). */
+  assistant?: AssistantOptions;
 }
 
 export async function createNudge(config: Config, options: NudgeOptions = {}): Promise<Nudge> {
@@ -98,6 +113,16 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
     sweepEveryMs: config.segmentSweepSeconds * 1000,
     onError: (err) => console.error('[segments] live update not enqueued:', err),
   });
+  const recommendations = createRecommendations({
+    db,
+    clock,
+    queue,
+    catalog,
+    eventStore,
+    ingest,
+    workspaceIds: async () => (await workspaces.list()).map((w) => w.id),
+    onError: (err) => console.error('[recommendations]', err),
+  });
   const messaging = createMessaging({
     db,
     dialect,
@@ -109,7 +134,30 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
     instanceKey,
     publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     ...(options.messaging ? { options: options.messaging } : {}),
+    recommendations: (ws) => recommendations.service.templateProvider(ws),
     onError: (err) => console.error('[messaging]', err),
+  });
+  const feedback = createFeedback({
+    db,
+    dialect,
+    clock,
+    queue,
+    ingest,
+    computedTraits,
+    models: options.nlpModels ?? defaultModelProvider((err) => console.error('[feedback] default model not loaded:', err)),
+    workspaceIds: async () => (await workspaces.list()).map((w) => w.id),
+    onError: (err) => console.error('[feedback]', err),
+  });
+  const assistant = createAssistant({
+    db,
+    clock,
+    instanceKey,
+    profiles,
+    ingest,
+    recommend: async (ws, customer, n) =>
+      (await recommendations.service.recommend(ws, customer, { n }, { surface: 'inbox', log: false })).items.map((i) => ({ productId: i.productId, name: i.name, names: i.names, price: i.price, currency: i.currency, reason: i.reason.text })),
+    ...(options.assistant ? { options: options.assistant } : {}),
+    onError: (err) => console.error('[assistant]', err),
   });
   const journeys = createJourneys({ db, dialect, clock, queue, profiles, ingest, segments, messaging, onError: (err) => console.error('[journeys]', err) });
   const overview = createOverviewService({
@@ -141,8 +189,13 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
     segments,
     messaging,
     journeys,
+    recommendations,
+    feedback,
+    assistant,
     close: async () => {
       await ingest.stop();
+      await recommendations.close();
+      await feedback.close();
       await segments.live.stop();
       await queue.stop();
       await messaging.close();

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/config.js';
 import type { DialectName } from '../db/dialect.js';
 import { createTestDatabase } from '../db/testing.js';
 import type { MessagingOptions } from '../messaging/messaging.module.js';
+import type { NlpModelProvider } from '../nlp/enrich.js';
 import type { Clock } from '../platform/clock.js';
 import { buildApp } from '../server/app.js';
 import { createNudge, type Nudge } from '../server/nudge.js';
@@ -20,11 +21,11 @@ export interface TestNudge {
 /** A complete Nudge (services + HTTP app, not listening) on a fresh database of the given dialect. */
 export async function createTestNudge(
   dialect: DialectName,
-  options: { clock?: Clock; webDir?: string | null; publicUrl?: string; messaging?: MessagingOptions } = {},
+  options: { clock?: Clock; webDir?: string | null; publicUrl?: string; messaging?: MessagingOptions; nlpModels?: NlpModelProvider } = {},
 ): Promise<TestNudge> {
   const tdb = await createTestDatabase(dialect);
   const config = loadConfig({}, { dataDir: tdb.dataDir, logLevel: 'silent', ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}), ...(tdb.databaseUrl ? { databaseUrl: tdb.databaseUrl } : {}) });
-  const nudge = await createNudge(config, { instanceKey: randomBytes(32), ...(options.clock ? { clock: options.clock } : {}), ...(options.messaging ? { messaging: options.messaging } : {}) });
+  const nudge = await createNudge(config, { instanceKey: randomBytes(32), ...(options.clock ? { clock: options.clock } : {}), ...(options.messaging ? { messaging: options.messaging } : {}), ...(options.nlpModels ? { nlpModels: options.nlpModels } : {}) });
   const password = 'correct horse battery';
   const user = await nudge.auth.createUser({ email: 'admin@example.test', name: 'Test Admin', password });
   const { workspace, writeKey, secretKey } = await nudge.workspaces.create({ name: 'Test shop', actor: 'test' });

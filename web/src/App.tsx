@@ -27,6 +27,10 @@ const JourneyBuilderPage = lazy(() => import('./pages/JourneyBuilderPage'));
 const BroadcastsPage = lazy(() => import('./pages/BroadcastsPage'));
 const BroadcastNewPage = lazy(() => import('./pages/BroadcastNewPage'));
 const BroadcastDetailPage = lazy(() => import('./pages/BroadcastDetailPage'));
+const RecommendationsPage = lazy(() => import('./pages/RecommendationsPage'));
+const FeedbackPage = lazy(() => import('./pages/FeedbackPage'));
+const InboxPage = lazy(() => import('./pages/InboxPage'));
+const AssistantPage = lazy(() => import('./pages/AssistantPage'));
 
 /** Sends signed-out visitors to /login, remembering where they were going. */
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -79,6 +83,10 @@ export function App() {
             <Route path="broadcasts/new" element={<BroadcastNewPage />} />
             <Route path="broadcasts/:id" element={<BroadcastDetailPage />} />
             <Route path="rfm" element={<RfmPage />} />
+            <Route path="recommendations" element={<RecommendationsPage />} />
+            <Route path="feedback" element={<FeedbackPage />} />
+            <Route path="inbox" element={<InboxPage />} />
+            <Route path="assistant" element={<AssistantPage />} />
             <Route path="settings" element={<SettingsPage />} />
             {SOON_AREAS.map((area) => (
               <Route key={area} path={area} element={<ComingSoonPage area={area} />} />

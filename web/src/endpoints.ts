@@ -21,6 +21,9 @@ import type {
 import { withQuery, type ApiClient } from './api';
 import { journeyEndpoints } from './journeys.endpoints';
 import { messagingEndpoints } from './messaging.endpoints';
+import { recommendEndpoints } from './recommend.endpoints';
+import { feedbackEndpoints } from './feedback.endpoints';
+import { assistantEndpoints } from './assistant.endpoints';
 
 export type LoginBody = z.infer<typeof LoginRequest>;
 export type CatalogRow = CatalogItem & { updatedAt: string };
@@ -116,6 +119,9 @@ export function endpoints(api: ApiClient) {
 
     ...messagingEndpoints(api),
     ...journeyEndpoints(api),
+    ...recommendEndpoints(api),
+    ...feedbackEndpoints(api),
+    ...assistantEndpoints(api),
   };
 }
 

@@ -2,15 +2,13 @@ import type { IconName } from './components/Icon';
 
 /** Areas that later releases fill; until then each shows a "coming soon" page. */
 export const SOON_AREAS = [
-  'recommendations',
   'predictions',
   'insights',
-  'assistant',
   'analytics',
 ] as const;
 export type SoonArea = (typeof SOON_AREAS)[number];
 
-export type NavKey = 'overview' | 'customers' | 'catalog' | 'import' | 'segments' | 'journeys' | 'broadcasts' | 'templates' | 'messages' | 'rfm' | 'settings' | SoonArea;
+export type NavKey = 'overview' | 'customers' | 'catalog' | 'import' | 'segments' | 'journeys' | 'broadcasts' | 'templates' | 'messages' | 'rfm' | 'recommendations' | 'feedback' | 'inbox' | 'assistant' | 'settings' | SoonArea;
 
 export interface NavItem {
   key: NavKey;
@@ -45,6 +43,7 @@ export const NAV: readonly NavSection[] = [
       { key: 'broadcasts', path: '/broadcasts', icon: 'broadcasts' },
       { key: 'templates', path: '/templates', icon: 'templates' },
       { key: 'messages', path: '/messages', icon: 'mail' },
+      { key: 'inbox', path: '/inbox', icon: 'assistant' },
     ],
   },
   {
@@ -53,10 +52,11 @@ export const NAV: readonly NavSection[] = [
     // profile as computed traits that segments then select on.
     items: [
       { key: 'rfm', path: '/rfm', icon: 'coin' },
-      soon('recommendations', 'recommendations'),
+      { key: 'recommendations', path: '/recommendations', icon: 'recommendations' },
+      { key: 'feedback', path: '/feedback', icon: 'activity' },
       soon('predictions', 'predictions'),
       soon('insights', 'insights'),
-      soon('assistant', 'assistant'),
+      { key: 'assistant', path: '/assistant', icon: 'assistant' },
     ],
   },
   { section: 'measure', items: [soon('analytics', 'analytics')] },

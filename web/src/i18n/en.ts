@@ -1,5 +1,8 @@
 import { messagingEn } from './messaging.en';
 import { journeysEn } from './journeys.en';
+import { recommendEn } from './recommend.en';
+import { feedbackEn } from './feedback.en';
+import { assistantEn } from './assistant.en';
 
 /** English UI strings. `zh.ts` must have exactly the same keys (checked by its type and by i18n.test.ts). */
 export const en = {
@@ -55,9 +58,11 @@ export const en = {
     templates: 'Templates',
     messages: 'Messages',
     recommendations: 'Recommendations',
+    feedback: 'Feedback',
     predictions: 'Predictions',
     insights: 'Insights',
-    assistant: 'Assistant inbox',
+    assistant: 'Assistant',
+    inbox: 'Inbox',
     analytics: 'Analytics',
     rfm: 'RFM analysis',
     settings: 'Settings',
@@ -744,6 +749,9 @@ export const en = {
   },
   messaging: messagingEn,
   journeys: journeysEn,
+  recommend: recommendEn,
+  feedback: feedbackEn,
+  assistant: assistantEn,
   soon: {
     badge: 'Coming in a later release',
     body: 'This area is part of the Nudge roadmap. Your events and profiles are already being collected, so it will have data to work with on day one.',

@@ -1,6 +1,9 @@
 import type { Dictionary } from './en';
 import { messagingZh } from './messaging.zh';
 import { journeysZh } from './journeys.zh';
+import { recommendZh } from './recommend.zh';
+import { feedbackZh } from './feedback.zh';
+import { assistantZh } from './assistant.zh';
 
 /** 简体中文界面文字。键必须与 en.ts 完全一致（由类型和 i18n.test.ts 检查）。 */
 export const zh: Dictionary = {
@@ -56,9 +59,11 @@ export const zh: Dictionary = {
     templates: '消息模板',
     messages: '消息',
     recommendations: '推荐',
+    feedback: '反馈',
     predictions: '预测',
     insights: '洞察',
-    assistant: '智能客服收件箱',
+    assistant: '智能客服',
+    inbox: '收件箱',
     analytics: '分析',
     rfm: 'RFM 分析',
     settings: '设置',
@@ -745,6 +750,9 @@ export const zh: Dictionary = {
   },
   messaging: messagingZh,
   journeys: journeysZh,
+  recommend: recommendZh,
+  feedback: feedbackZh,
+  assistant: assistantZh,
   soon: {
     badge: '将在后续版本推出',
     body: '此功能在 Nudge 的路线图中。你的事件和客户档案已经在收集，功能上线当天就有数据可用。',
