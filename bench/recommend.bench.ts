@@ -249,7 +249,7 @@ function figuresOf(run: Run): Figure[] {
     if (p) {
       figures.push({ name: `${short} ${a.name} |NDCG@10 TS - NumPy|`, value: Math.abs(m.ndcg - p.ndcg), unit: '', target: '<= 0.005', anchor: `NumPy/SciPy ${a.peer} on the same split: NDCG@10 ${p.ndcg.toFixed(4)} (TS ${m.ndcg.toFixed(4)})` });
       figures.push({ name: `${short} ${a.name} training`, value: seconds, unit: 's', target: '-', anchor: `median of ${REPEATS}, ${cpu}; NumPy/SciPy ${p.seconds.toFixed(3)} s, CPU ${p.cpuSeconds.toFixed(3)} s` });
-      figures.push({ name: `${short} ${a.name} training TS/NumPy`, value: seconds / p.seconds, unit: '×', target: a.name === 'EASE' ? '<= 3' : '-', anchor: `wall ${seconds.toFixed(3)} / ${p.seconds.toFixed(3)} s; CPU ratio ${ratio(cpuSeconds, p.cpuSeconds)}` });
+      figures.push({ name: `${short} ${a.name} training TS/NumPy`, value: seconds / p.seconds, unit: '×', target: a.name === 'EASE' && published ? '<= 3' : '-', anchor: `wall ${seconds.toFixed(3)} / ${p.seconds.toFixed(3)} s; CPU ratio ${ratio(cpuSeconds, p.cpuSeconds)}` });
     } else {
       figures.push({ name: `${short} ${a.name} training`, value: seconds, unit: 's', target: '-', anchor: `one run, ${cpu}${a.peer ? '; the peer run failed' : ''}` });
     }
