@@ -4,7 +4,9 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { seedDemoWorkspace } from '../demo/demo.service.js';
 import { createNudge } from '../server/nudge.js';
 import { registerImportCommand } from './import.js';
+import { registerNlpCommand } from './nlp.js';
 import { progressBar } from './progress.js';
+import { registerRecommendCommand } from './recommend.js';
 import { ensureFirstAdmin } from './setup.js';
 import { startCommand } from './start.js';
 import { workerCommand } from './worker.js';
@@ -84,6 +86,8 @@ program
   });
 
 registerImportCommand(program);
+registerNlpCommand(program);
+registerRecommendCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);
