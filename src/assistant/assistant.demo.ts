@@ -12,7 +12,7 @@ export async function seedDemoAssistant(assistant: Assistant, workspaceId: strin
   const second = customers.en;
 
   // A Chinese customer asks after an order, then wants a person: waiting in the inbox.
-  const a = { visitorId: 'v_demo_visitor_zh_01', userId: first, language: 'zh' as const };
+  const a = { visitorId: 'v_demo_visitor_zh_01', userId: first, trusted: true, language: 'zh' as const };
   await s.customerMessage(workspaceId, { ...a, text: '你好' });
   await s.customerMessage(workspaceId, { ...a, text: '我的订单到哪了？' });
   await s.customerMessage(workspaceId, { ...a, text: '转人工，我想改收货地址' });
@@ -23,7 +23,7 @@ export async function seedDemoAssistant(assistant: Assistant, workspaceId: strin
   await s.customerMessage(workspaceId, { ...b, text: 'Thanks!' });
 
   // A return question an agent answered and closed.
-  const c = { visitorId: 'v_demo_visitor_en_02', userId: second, language: 'en' as const };
+  const c = { visitorId: 'v_demo_visitor_en_02', userId: second, trusted: true, language: 'en' as const };
   const started = await s.customerMessage(workspaceId, { ...c, text: 'I want to talk to a human about a return' });
   const id = started.conversation.id;
   await s.reply(workspaceId, id, 'Hi! I have started the return for you; a courier will collect the parcel tomorrow.', 'user:demo-agent');

@@ -9,6 +9,7 @@ import { createAssistantService, type AssistantService, type InboxRecommender, t
 import { createAssistantSettings, type AssistantSettingsService } from './assistant.settings.js';
 import type { DialogueThresholds } from './dialogue.js';
 import { trainIntentClassifier } from './intents.js';
+import { widgetIdentitySecret } from './identity.js';
 import { createKnowledgeBase, type KnowledgeBase } from './kb.service.js';
 import { defaultSentimentScorer } from './sentiment.provider.js';
 import { widgetRoutes, type WidgetLimits } from './widget.routes.js';
@@ -19,6 +20,8 @@ export interface Assistant {
   settings: AssistantSettingsService;
   clock: Clock;
   limits: WidgetLimits;
+  /** The workspace's widget identity secret (identity.ts), for the shop's server to sign user ids. */
+  identitySecret(workspaceId: string): string;
 }
 
 export interface AssistantOptions {
@@ -40,6 +43,7 @@ export function createAssistant(deps: {
   onError?: (err: unknown) => void;
 }): Assistant {
   const kb = createKnowledgeBase({ db: deps.db, clock: deps.clock });
+  const identitySecret = (ws: string) => widgetIdentitySecret(deps.instanceKey, ws);
   const settings = createAssistantSettings({ db: deps.db, clock: deps.clock, instanceKey: deps.instanceKey });
   const service = createAssistantService({
     db: deps.db,
@@ -49,16 +53,17 @@ export function createAssistant(deps: {
     profiles: deps.profiles,
     ingest: deps.ingest,
     settings,
+    identitySecret,
     sentiment: deps.options?.sentiment ?? defaultSentimentScorer,
     ...(deps.recommend ? { recommend: deps.recommend } : {}),
     ...(deps.options?.thresholds ? { thresholds: deps.options.thresholds } : {}),
     ...(deps.onError ? { onError: deps.onError } : {}),
   });
-  return { service, kb, settings, clock: deps.clock, limits: deps.options?.limits ?? {} };
+  return { service, kb, settings, clock: deps.clock, limits: deps.options?.limits ?? {}, identitySecret };
 }
 
 /** Every assistant route: the dashboard API and the public widget. */
 export function assistantModuleRoutes(app: FastifyInstance, a: Assistant): void {
-  assistantRoutes(app, { assistant: a.service, kb: a.kb, settings: a.settings });
+  assistantRoutes(app, { assistant: a.service, kb: a.kb, settings: a.settings, identitySecret: a.identitySecret });
   widgetRoutes(app, { assistant: a.service, clock: a.clock, limits: a.limits });
 }

@@ -25,7 +25,7 @@ const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const ArticleBody = z.record(z.string(), z.unknown());
 
 /** The dashboard's assistant API: the knowledge base, the agent inbox, settings. */
-export function assistantRoutes(app: FastifyInstance, deps: { assistant: AssistantService; kb: KnowledgeBase; settings: AssistantSettingsService }): void {
+export function assistantRoutes(app: FastifyInstance, deps: { assistant: AssistantService; kb: KnowledgeBase; settings: AssistantSettingsService; identitySecret: (workspaceId: string) => string }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['assistant'];
 
@@ -99,6 +99,16 @@ export function assistantRoutes(app: FastifyInstance, deps: { assistant: Assista
     config: { access: { role: 'member' } },
     schema: { tags, summary: 'Mark the conversation resolved', params: Id, response: { 200: ConversationDetail, ...errors } },
     handler: async (req) => deps.assistant.resolve(workspaceOf(req), req.params.id, req.auth.actor),
+  });
+
+  r.get('/api/v1/assistant/widget-identity', {
+    config: { access: { role: 'admin' } },
+    schema: {
+      tags,
+      summary: "The secret the shop's server signs user ids with: userHash = HMAC-SHA256(secret, userId), hex, passed to nudge.identify(userId, traits, { userHash })",
+      response: { 200: z.object({ identitySecret: z.string() }), ...errors },
+    },
+    handler: async (req) => ({ identitySecret: deps.identitySecret(workspaceOf(req)) }),
   });
 
   r.get('/api/v1/assistant/settings', {

@@ -27,6 +27,8 @@ export const Conversation = z.object({
   id: z.string(),
   visitorId: z.string(),
   userId: z.string().nullable(),
+  /** The user id came with a valid identity hash; unverified ids are only the visitor's claim. */
+  verified: z.boolean(),
   state: ConversationState,
   handoffReason: z.string().nullable(),
   failedAnswers: z.number().int(),

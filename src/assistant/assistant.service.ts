@@ -16,6 +16,7 @@ import type { Article } from './kb.schema.js';
 import type { KnowledgeBase } from './kb.service.js';
 import { groundedAnswer, type LlmSettings } from './llm.js';
 import { handoffReply, orderStatusReply, REPLIES, type Lang } from './replies.js';
+import { verifyUserHash } from './identity.js';
 import { cleanMessage } from './text.js';
 
 /** Sentiment score of a text in [−1, 1] (P(positive) − P(negative)). */
@@ -32,6 +33,8 @@ export interface AssistantDeps {
   profiles: ProfileService;
   ingest: IngestService;
   settings: AssistantSettingsService;
+  /** The workspace's widget identity secret (identity.ts); user ids are verified against it. */
+  identitySecret: (workspaceId: string) => string;
   /** Resolved once, on first use; null (or a failure) means no sentiment-based hand-off. */
   sentiment?: () => Promise<SentimentScorer | null>;
   recommend?: InboxRecommender;
@@ -45,6 +48,10 @@ export interface CustomerMessageInput {
   visitorId: string;
   text: string;
   userId?: string | null | undefined;
+  /** HMAC-SHA256 of userId under the identity secret, from the shop's server (identity.ts). */
+  userHash?: string | null | undefined;
+  /** Trusted callers (the demo seed) may vouch for the user id themselves. */
+  trusted?: boolean;
   /** The browser's language, used when the text itself does not tell (emoji, numbers). */
   language?: Lang | undefined;
 }
@@ -55,7 +62,7 @@ export interface AssistantService {
   /** The visitor's latest conversation and its messages after `afterSeq` (widget polling). */
   visitorConversation(workspaceId: string, visitorId: string, afterSeq: number): Promise<{ conversation: Conversation | null; messages: ChatMessage[] }>;
   /** The widget's identify: the anonymous id is merged into the user's profile. */
-  identify(workspaceId: string, visitorId: string, userId: string, traits: Record<string, unknown>): Promise<void>;
+  identify(workspaceId: string, visitorId: string, userId: string, traits: Record<string, unknown>, userHash?: string | null): Promise<{ verified: boolean }>;
   list(workspaceId: string, query: { state?: ConversationState | undefined; limit: number }): Promise<ConversationList>;
   get(workspaceId: string, id: string): Promise<ConversationDetail>;
   takeOver(workspaceId: string, id: string, actor: string): Promise<ConversationDetail>;
@@ -221,10 +228,12 @@ export function createAssistantService(deps: AssistantDeps): AssistantService {
       const text = cleanMessage(input.text);
       const now = deps.clock.now();
       const lang = languageOf(text, input.language);
+      const verified = !!input.userId && (input.trusted === true || verifyUserHash(deps.identitySecret(ws), input.userId, input.userHash));
       let c = await repo.latestOfVisitor(ws, input.visitorId);
-      if (!c || c.state === 'resolved') c = await repo.create(ws, { visitorId: input.visitorId, userId: input.userId ?? null, language: lang, now });
-      else if (input.userId && c.user_id !== input.userId) await repo.update(ws, c.id, { user_id: input.userId });
-      const userId = input.userId ?? c.user_id;
+      if (!c || c.state === 'resolved') c = await repo.create(ws, { visitorId: input.visitorId, userId: input.userId ?? null, verified, language: lang, now });
+      else if (input.userId && (c.user_id !== input.userId || Number(c.verified) !== (verified ? 1 : 0))) await repo.update(ws, c.id, { user_id: input.userId, verified: verified ? 1 : 0 });
+      // Private answers (orders) only for a proven identity: the write key is public, so a bare user id is only a claim.
+      const trustedKey = input.userId ? (verified ? input.userId : null) : Number(c.verified) === 1 ? c.user_id : null;
       const added = await repo.append(ws, c.id, [{ author: 'customer', text }], now);
       const state = c.state as ConversationState; // rows hold only ConversationState values (toConversation checks)
       if (state === 'bot') {
@@ -232,7 +241,11 @@ export function createAssistantService(deps: AssistantDeps): AssistantService {
           onError(err);
           return null;
         });
-        const turn = await botTurn(ws, text, { lang, failedAnswers: Number(c.failed_answers), customerKey: userId ?? input.visitorId, llm });
+        // The customer's message is stored; if answering fails (a bug, a database hiccup), hand off rather than go silent.
+        const turn = await botTurn(ws, text, { lang, failedAnswers: Number(c.failed_answers), customerKey: trustedKey, llm }).catch((err: unknown) => {
+          onError(err);
+          return { decision: { kind: 'hand_off', reason: 'failed_answers' } as const, reply: { author: 'bot' as const, text: REPLIES.waiting[lang], meta: { kind: 'hand_off', reason: 'error' } } };
+        });
         const d = turn.decision;
         const failed = d.kind === 'no_answer' ? d.failedAnswers : d.kind === 'clarify' ? Number(c.failed_answers) : 0;
         const next = d.kind === 'hand_off' ? transition(state, 'hand_off') : transition(state, 'bot_answer');
@@ -250,9 +263,11 @@ export function createAssistantService(deps: AssistantDeps): AssistantService {
       return { conversation: toConversation(c), messages: await repo.messages(ws, c.id, afterSeq) };
     },
 
-    async identify(ws, visitorId, userId, traits) {
-      await deps.ingest.ingest(ws, [{ type: 'identify', anonymousId: visitorId, userId, traits, context: { channel: 'widget' } }], { pathPrefix: '' });
-      await repo.setVisitorUser(ws, visitorId, userId);
+    async identify(ws, visitorId, userId, traits, hash) {
+      const verified = verifyUserHash(deps.identitySecret(ws), userId, hash);
+      await deps.ingest.ingest(ws, [{ type: 'identify', anonymousId: visitorId, userId, traits, context: { channel: 'widget', identityVerified: verified } }], { pathPrefix: '' });
+      await repo.setVisitorUser(ws, visitorId, userId, verified);
+      return { verified };
     },
 
     async list(ws, query) {

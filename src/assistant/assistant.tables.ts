@@ -24,6 +24,8 @@ export interface ConversationTable {
   /** The widget's anonymous id (localStorage); events use it as anonymousId. */
   visitor_id: string;
   user_id: string | null;
+  /** 1 when user_id was proven by an identity hash (identity.ts); only then are the customer's orders used. */
+  verified: number;
   /** bot | pending_human | human | resolved (dialogue.ts) */
   state: string;
   handoff_reason: string | null;

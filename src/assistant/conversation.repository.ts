@@ -24,6 +24,7 @@ export function toConversation(r: ConversationRow): Conversation {
     id: r.id,
     visitorId: r.visitor_id,
     userId: r.user_id,
+    verified: Number(r.verified) === 1,
     state: (STATES.includes(r.state) ? r.state : 'bot') as ConversationState, // checked against the list just above
     handoffReason: r.handoff_reason,
     failedAnswers: Number(r.failed_answers),
@@ -60,12 +61,13 @@ export function conversationRepository(db: AssistantDb) {
     async latestOfVisitor(ws: string, visitorId: string): Promise<ConversationRow | undefined> {
       return db.selectFrom('assistant_conversations').selectAll().where('workspace_id', '=', ws).where('visitor_id', '=', visitorId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
     },
-    async create(ws: string, v: { visitorId: string; userId: string | null; language: string; now: number; state?: ConversationState }): Promise<ConversationRow> {
+    async create(ws: string, v: { visitorId: string; userId: string | null; verified: boolean; language: string; now: number; state?: ConversationState }): Promise<ConversationRow> {
       const row: ConversationRow = {
         workspace_id: ws,
         id: newId('cnv', v.now),
         visitor_id: v.visitorId,
         user_id: v.userId,
+        verified: v.verified ? 1 : 0,
         state: v.state ?? 'bot',
         handoff_reason: null,
         failed_answers: 0,
@@ -117,8 +119,8 @@ export function conversationRepository(db: AssistantDb) {
       for (const r of rows) if (r.state in out) out[r.state as ConversationState] = Number(r.n); // narrowed by the `in` check
       return out;
     },
-    async setVisitorUser(ws: string, visitorId: string, userId: string): Promise<void> {
-      await db.updateTable('assistant_conversations').set({ user_id: userId }).where('workspace_id', '=', ws).where('visitor_id', '=', visitorId).execute();
+    async setVisitorUser(ws: string, visitorId: string, userId: string, verified: boolean): Promise<void> {
+      await db.updateTable('assistant_conversations').set({ user_id: userId, verified: verified ? 1 : 0 }).where('workspace_id', '=', ws).where('visitor_id', '=', visitorId).execute();
     },
   };
 }

@@ -6,6 +6,7 @@ import { testDialects } from '../db/testing.js';
 import { createTestNudge, type TestNudge } from '../testing/nudge.testing.js';
 import { createAssistantService, type AssistantService } from './assistant.service.js';
 import { DEMO_FAQ } from './faq.data.js';
+import { userHash, widgetIdentitySecret } from './identity.js';
 import { trainIntentClassifier } from './intents.js';
 
 // Conversations end to end through the service and the inbox API: hand-off on request, on strong
@@ -21,7 +22,9 @@ for (const dialect of testDialects()) {
     let viewerCookie: string;
     const admin = (method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>, key = t.workspace.secretKey) =>
       t.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
-    const say = (visitorId: string, text: string, userId?: string) => t.nudge.assistant.service.customerMessage(t.workspace.id, { visitorId, text, ...(userId ? { userId } : {}) });
+    // The shop's server signs the user id (identity.ts); the test plays that server.
+    const sign = (userId: string) => userHash(t.nudge.assistant.identitySecret(t.workspace.id), userId);
+    const say = (visitorId: string, text: string, userId?: string) => t.nudge.assistant.service.customerMessage(t.workspace.id, { visitorId, text, ...(userId ? { userId, userHash: sign(userId) } : {}) });
 
     before(async () => {
       t = await createTestNudge(dialect);
@@ -36,6 +39,7 @@ for (const dialect of testDialects()) {
         profiles: t.nudge.profiles,
         ingest: t.nudge.ingest,
         settings: t.nudge.assistant.settings,
+        identitySecret: () => 'unused',
         sentiment: async () => (text) => (/furious/.test(text) ? -0.97 : 0),
       });
       const day = 86_400_000;
@@ -96,6 +100,13 @@ for (const dialect of testDialects()) {
       assert.match(zh.messages[1]?.text ?? '', /o-101.*已发货/);
       const stranger = await say('v_stranger', 'where is my order?');
       assert.match(stranger.messages[1]?.text ?? '', /cannot see an order/);
+      // Claiming a user id without the server's hash (or with a wrong one) reveals nothing of theirs.
+      for (const forged of [undefined, 'a'.repeat(64), userHash(widgetIdentitySecret(Buffer.alloc(32, 1), t.workspace.id), 'u-buyer')]) {
+        const r2 = await t.nudge.assistant.service.customerMessage(t.workspace.id, { visitorId: 'v_impostor', text: 'where is my order?', userId: 'u-buyer', userHash: forged });
+        assert.equal(r2.conversation.verified, false);
+        assert.doesNotMatch(r2.messages[1]?.text ?? '', /o-101|SF1234567/);
+      }
+      assert.equal(r.conversation.verified, true);
     });
 
     test('the inbox: list by state, take over, reply, resolve; the state machine refuses the rest', async () => {

@@ -103,7 +103,8 @@ export function createKnowledgeBase(deps: { db: Kysely<Database>; clock: Clock }
       let query = db.selectFrom('kb_articles').where('workspace_id', '=', ws);
       if (q.language) query = query.where('language', '=', q.language);
       if (q.q) {
-        const like = `%${q.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+        // Wildcards are dropped rather than escaped (as in the catalog search): LIKE escapes differ by dialect.
+        const like = `%${q.q.trim().toLowerCase().replace(/[%_\\]/g, '')}%`;
         query = query.where((eb) => eb.or([eb(eb.fn('lower', ['title']), 'like', like), eb(eb.fn('lower', ['body']), 'like', like)]));
       }
       const total = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();

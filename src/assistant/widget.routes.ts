@@ -15,10 +15,11 @@ const SendBody = z.object({
   visitorId: VisitorId,
   text: MessageText,
   userId: z.string().min(1).max(320).nullish(),
+  userHash: z.string().max(200).nullish(),
   language: z.enum(['zh', 'en']).optional(),
 });
 const PollQuery = z.object({ visitorId: VisitorId, after: z.coerce.number().int().min(0).default(0) });
-const IdentifyBody = z.object({ visitorId: VisitorId, userId: z.string().min(1).max(320), traits: z.record(z.string(), z.unknown()).default({}) });
+const IdentifyBody = z.object({ visitorId: VisitorId, userId: z.string().min(1).max(320), userHash: z.string().max(200).nullish(), traits: z.record(z.string(), z.unknown()).default({}) });
 const Exchange = z.object({ conversation: Conversation.nullable(), messages: z.array(ChatMessage) });
 const errors = { 400: ErrorBody, 401: ErrorBody, 429: ErrorBody };
 
@@ -74,7 +75,7 @@ export function widgetRoutes(app: FastifyInstance, deps: { assistant: AssistantS
         const ws = workspaceOf(req);
         perIp.hit(`${ws}:${req.ip}`, 'WIDGET_RATE_LIMITED', 'messages from this address');
         perVisitor.hit(`${ws}:${req.body.visitorId}`, 'WIDGET_RATE_LIMITED', 'messages');
-        return deps.assistant.customerMessage(ws, { visitorId: req.body.visitorId, text: req.body.text, userId: req.body.userId ?? null, language: req.body.language });
+        return deps.assistant.customerMessage(ws, { visitorId: req.body.visitorId, text: req.body.text, userId: req.body.userId ?? null, userHash: req.body.userHash ?? null, language: req.body.language });
       },
     });
 
@@ -91,13 +92,13 @@ export function widgetRoutes(app: FastifyInstance, deps: { assistant: AssistantS
     r.post('/widget/v1/identify', {
       config: { access: 'write' },
       bodyLimit: 32 * 1024,
-      schema: { tags: ['assistant'], summary: "Link the visitor's anonymous id to a known customer (merges into the profile)", body: IdentifyBody, response: { 200: z.object({ success: z.literal(true) }), ...errors } },
+      schema: { tags: ['assistant'], summary: "Link the visitor's anonymous id to a known customer (merges into the profile)", body: IdentifyBody, response: { 200: z.object({ success: z.literal(true), verified: z.boolean() }), ...errors } },
       handler: async (req) => {
         const ws = workspaceOf(req);
         perVisitor.hit(`${ws}:${req.body.visitorId}`, 'WIDGET_RATE_LIMITED', 'messages');
         if (JSON.stringify(req.body.traits).length > 16_000) throw new UserError('WIDGET_TRAITS_TOO_LARGE', 'Traits may be at most 16,000 characters of JSON', { field: 'traits' });
-        await deps.assistant.identify(ws, req.body.visitorId, req.body.userId, req.body.traits);
-        return { success: true as const };
+        const { verified } = await deps.assistant.identify(ws, req.body.visitorId, req.body.userId, req.body.traits, req.body.userHash);
+        return { success: true as const, verified };
       },
     });
   });

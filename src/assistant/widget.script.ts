@@ -135,7 +135,7 @@ export const WIDGET_JS = String.raw`(function () {
     if (!text) return;
     if (text.length > 10000) { note(T.tooLong); return; }
     sendBtn.disabled = true;
-    api('POST', '/widget/v1/messages', { visitorId: state.visitorId, userId: state.userId || null, text: text, language: zh ? 'zh' : 'en' }).then(function (data) {
+    api('POST', '/widget/v1/messages', { visitorId: state.visitorId, userId: state.userId || null, userHash: state.userHash || null, text: text, language: zh ? 'zh' : 'en' }).then(function (data) {
       input.value = '';
       (data.messages || []).forEach(render);
     }).catch(function (err) {
@@ -162,12 +162,17 @@ export const WIDGET_JS = String.raw`(function () {
 
   window.nudge = window.nudge || {};
   window.nudge.__widget = true;
-  /** Link this browser's chats (and its anonymous id) to a known customer. */
-  window.nudge.identify = function (userId, traits) {
+  /**
+   * Link this browser's chats (and its anonymous id) to a known customer. Pass { userHash } — the
+   * HMAC your server computes with the workspace's identity secret — so the assistant may use the
+   * customer's own orders in its answers.
+   */
+  window.nudge.identify = function (userId, traits, options) {
     if (!userId) return Promise.resolve();
     state.userId = String(userId);
+    state.userHash = (options && options.userHash) ? String(options.userHash) : null;
     save(state);
-    return api('POST', '/widget/v1/identify', { visitorId: state.visitorId, userId: state.userId, traits: traits || {} });
+    return api('POST', '/widget/v1/identify', { visitorId: state.visitorId, userId: state.userId, userHash: state.userHash, traits: traits || {} });
   };
   window.nudge.open = function () { setOpen(true); };
   window.nudge.visitorId = function () { return state.visitorId; };

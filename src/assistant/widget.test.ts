@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { testDialects } from '../db/testing.js';
 import { createTestNudge, type TestNudge } from '../testing/nudge.testing.js';
 import { DEMO_FAQ } from './faq.data.js';
+import { userHash } from './identity.js';
 import { WIDGET_JS } from './widget.script.js';
 
 // The chat widget's public API over HTTP: the write key, CORS from any origin, the per-visitor
@@ -124,7 +125,11 @@ for (const dialect of testDialects()) {
       assert.equal(first.statusCode, 200);
       const res = await t.app.inject({ method: 'POST', url: '/widget/v1/identify', headers: auth(t.workspace.writeKey), payload: { visitorId, userId: 'u-widget-1', traits: { name: 'Li Lei', email: 'li.lei@example.com' } } });
       assert.equal(res.statusCode, 200, res.body);
-      await send(t.workspace.writeKey, { visitorId, userId: 'u-widget-1', text: 'thanks' });
+      assert.equal(res.json().verified, false, 'no identity hash: a claim, not a proof');
+      const hash = userHash(t.nudge.assistant.identitySecret(t.workspace.id), 'u-widget-1');
+      const proven = await t.app.inject({ method: 'POST', url: '/widget/v1/identify', headers: auth(t.workspace.writeKey), payload: { visitorId, userId: 'u-widget-1', userHash: hash, traits: {} } });
+      assert.equal(proven.json().verified, true);
+      await send(t.workspace.writeKey, { visitorId, userId: 'u-widget-1', userHash: hash, text: 'thanks' });
       let names: string[] = [];
       for (let i = 0; i < 50 && !(names.includes('Chat Message Sent') && names.includes('Chat Message Received') && names.filter((n) => n === 'Chat Message Sent').length >= 2); i++) {
         await t.nudge.ingest.flush();
@@ -138,6 +143,7 @@ for (const dialect of testDialects()) {
       assert.equal(profile.userId, 'u-widget-1');
       const conv = await t.app.inject({ method: 'GET', url: `/widget/v1/conversation?visitorId=${visitorId}`, headers: auth(t.workspace.writeKey) });
       assert.equal(conv.json().conversation.userId, 'u-widget-1');
+      assert.equal(conv.json().conversation.verified, true);
     });
   });
 }

@@ -107,3 +107,44 @@ test('a customer asks the widget, is handed to a person, and sees the agent’s 
   await agent.getByTestId('inbox-resolve').click();
   await agent.locator('[data-testid="inbox-chat"][data-state="resolved"]').waitFor();
 });
+
+test('the assistant page lists the FAQ, answers a trial question, shows the widget tag, in English and Chinese', { timeout: 60_000 }, async () => {
+  await agent.goto(`${nudgeUrl}/assistant`);
+  await agent.getByTestId('assistant-page').waitFor();
+  await agent.waitForFunction((n) => document.querySelectorAll('[data-testid="kb-article"]').length === n, DEMO_FAQ.length);
+  assert.match((await agent.getByTestId('kb-snippet').textContent()) ?? '', new RegExp(`data-key="${t.workspace.writeKey}"`));
+  await agent.getByTestId('kb-ask-input').fill('运费多少？');
+  await agent.getByTestId('kb-ask').click();
+  await agent.locator('[data-testid="kb-ask-result"][data-decision="answer"]', { hasText: '99' }).waitFor();
+  await agent.getByTestId('kb-add').click();
+  await agent.getByTestId('kb-title').fill('Do you gift wrap?');
+  await agent.getByTestId('kb-body').fill('Yes: gift wrapping is ¥5 an order.');
+  await agent.getByTestId('kb-save').click();
+  await agent.waitForFunction((n) => document.querySelectorAll('[data-testid="kb-article"]').length === n, DEMO_FAQ.length + 1);
+  await agent.screenshot({ path: `/tmp/nudge-e2e-${stamp}-assistant-3.png`, fullPage: true });
+
+  await agent.evaluate(() => localStorage.setItem('nudge.lang', 'zh'));
+  await agent.goto(`${nudgeUrl}/inbox`);
+  await agent.getByTestId('inbox-page').waitFor();
+  assert.match((await agent.locator('h1').first().textContent()) ?? '', /收件箱/);
+  await agent.goto(`${nudgeUrl}/assistant`);
+  assert.match((await agent.locator('h1').first().textContent()) ?? '', /智能客服/);
+});
+
+test('in a Chinese browser the widget speaks Chinese and answers from the Chinese FAQ', { timeout: 60_000 }, async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1000, height: 800 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(shopUrl);
+    const launcher = page.locator('[data-nudge="launcher"]');
+    assert.equal(await launcher.textContent(), '咨询客服');
+    await launcher.click();
+    await page.locator('[data-nudge="input"]').fill('运费多少钱？');
+    await page.locator('[data-nudge="send"]').click();
+    const answer = page.locator('[data-nudge="message"][data-author="bot"][data-kind="answer"]');
+    await answer.waitFor();
+    assert.match((await answer.textContent()) ?? '', /99 元包邮/);
+  } finally {
+    await context.close();
+  }
+});

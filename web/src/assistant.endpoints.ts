@@ -21,6 +21,7 @@ export function assistantEndpoints(api: ApiClient) {
     deleteArticle: (id: string) => api.delete<{ deleted: true }>(`/api/v1/assistant/articles/${seg(id)}`),
     importArticles: (format: 'json' | 'csv', content: string) => api.post<z.infer<typeof ArticleImportResult>>('/api/v1/assistant/articles/import', { format, content }),
     askAssistant: (text: string) => api.post<AskResponse>('/api/v1/assistant/ask', { text }),
+    widgetIdentity: (signal?: AbortSignal) => api.get<{ identitySecret: string }>('/api/v1/assistant/widget-identity', signal),
     assistantSettings: (signal?: AbortSignal) => api.get<AssistantSettingsView>('/api/v1/assistant/settings', signal),
     updateAssistantSettings: (body: AssistantSettingsInput) => api.put<AssistantSettingsView>('/api/v1/assistant/settings', body),
   };

@@ -31,6 +31,8 @@ export function assistant(d: DialectHelpers): Migration {
         .addColumn('id', 'text', (c) => c.notNull())
         .addColumn('visitor_id', 'text', (c) => c.notNull())
         .addColumn('user_id', 'text')
+        // 1 when the user id came with a valid identity hash (assistant/identity.ts).
+        .addColumn('verified', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('state', 'text', (c) => c.notNull())
         .addColumn('handoff_reason', 'text')
         .addColumn('failed_answers', 'integer', (c) => c.notNull().defaultTo(0))

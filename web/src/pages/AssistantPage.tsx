@@ -96,6 +96,8 @@ function WidgetSnippet() {
   const { t } = useTranslation();
   const { api } = useWorkspace();
   const keys = useResource((signal) => api.keys(signal), []);
+  // Admins only: other roles get a 403 and the section stays hidden.
+  const identity = useResource((signal) => api.widgetIdentity(signal), []);
   const write = keys.data?.items.find((k) => k.kind === 'write');
   const snippet = write ? `<script src="${window.location.origin}/widget.js" data-key="${write.key}" async></script>` : '';
   return (
@@ -114,6 +116,14 @@ function WidgetSnippet() {
       ) : (
         <Spinner />
       )}
+      {identity.data ? (
+        <>
+          <p className="muted">{t('assistant.kb.identityHelp')}</p>
+          <div className="kb-snippet" data-testid="kb-identity-secret">
+            {t('assistant.kb.identitySecret')}: {identity.data.identitySecret}
+          </div>
+        </>
+      ) : null}
     </div>
   );
 }

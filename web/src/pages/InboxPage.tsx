@@ -172,6 +172,7 @@ function ConversationView({ id, onChanged }: { id: string; onChanged: () => void
       <div className="inbox-chat-head">
         <div>
           <strong>{customerName(c, t)}</strong> <span className={`inbox-state inbox-state-${c.state}`} data-testid="inbox-chat-state">{t(`assistant.states.${c.state}`)}</span>
+          {c.userId && !c.verified ? <span className="badge badge-muted" data-testid="inbox-unverified">{t('assistant.inbox.unverified')}</span> : null}
           {c.handoffReason && c.handoffReason in { requested: 1, negative_sentiment: 1, complaint: 1, failed_answers: 1 } ? (
             <div className="muted">{t('assistant.inbox.handoff', { reason: t(`assistant.inbox.reasons.${c.handoffReason as 'requested'}`) })}</div>
           ) : null}
