@@ -31,6 +31,8 @@ const MARK_LINGER_MS = Number(process.env.BENCH_MARK_LINGER_MS ?? 2);
 /** Customers who go through the journey (two sends and a delay each). */
 const JOURNEY_PROFILES = Math.min(PROFILES, Number(process.env.BENCH_JOURNEY_PROFILES ?? 10_000));
 const PG_URL = process.env.NUDGE_TEST_DATABASE_URL ?? process.env.NUDGE_BENCH_DATABASE_URL;
+/** The scaled shape's queue engine (BullMQ on Redis) for the PostgreSQL run, when one is configured. */
+const QUEUE_URL = process.env.NUDGE_QUEUE_URL ?? process.env.NUDGE_TEST_REDIS_URL;
 
 interface Phase {
   messages: number;
@@ -169,7 +171,9 @@ function startSmtpSink(): Promise<{ child: ChildProcess; port: number; ask: <T>(
 
 async function measure(dialect: DialectName): Promise<DialectResult> {
   const tdb = await createTestDatabase(dialect);
-  const config = loadConfig({}, { dataDir: tdb.dataDir, logLevel: 'silent', publicUrl: 'https://nudge.bench', ...(tdb.databaseUrl ? { databaseUrl: tdb.databaseUrl } : {}) });
+  const queueUrl = dialect === 'postgres' ? QUEUE_URL : undefined;
+  const config = loadConfig({}, { dataDir: tdb.dataDir, logLevel: 'silent', publicUrl: 'https://nudge.bench', ...(tdb.databaseUrl ? { databaseUrl: tdb.databaseUrl } : {}), ...(queueUrl ? { queueUrl } : {}) });
+  log(`${dialect}: queue engine ${queueUrl ? 'bullmq (redis)' : 'embedded (sql)'}`);
   // The null transport while `channel` is set; the workspace's configured SMTP server once it is null.
   const transport: { channel: MessageChannel<never> | null } = { channel: new NullChannel() };
   // The journey phase moves this clock past its delay instead of waiting a real minute.

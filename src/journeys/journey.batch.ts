@@ -293,7 +293,8 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
         left.push({ i: p.i, entryId: p.row.id, input: p.input });
       }
     }
-    const planned = decided.map((d) => ({ ...d, ...writesOf(clock.now(), workspaceId, d.row.id, d.state, d.result) }));
+    // Updated in id order, so two batches sharing entries on PostgreSQL wait for each other rather than deadlock.
+    const planned = decided.map((d) => ({ ...d, ...writesOf(clock.now(), workspaceId, d.row.id, d.state, d.result) })).sort((a, b) => (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0));
     const written = planned.length === 0 ? [] : await withTransaction(db, async (trx) => {
       const ok: typeof planned = [];
       for (const p of planned) if (await repo.updateEntryFenced(trx, p.row, entryPatch(p.result.state, now))) ok.push(p);

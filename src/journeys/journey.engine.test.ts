@@ -174,10 +174,6 @@ for (const dialect of testDialects()) {
       assert.deepEqual((await entries(id)).map((x) => x.status), ['completed', 'completed', 'completed']);
       assert.ok((await jobs(TIMER_QUEUE)).length - timersBefore <= 1, 'the three waits share one timer job');
       // A repeated batch (a retried job) changes nothing and sends nothing.
-      await t.nudge.queue.enqueue(ENTER_QUEUE, {
-        workspaceId: t.workspace.id,
-        items: list.map((x) => ({ journeyId: id, profileId: x.profileId, triggerKey: 'ignored', event: null })).slice(0, 0),
-      });
       const entryRows = await t.nudge.database.db.selectFrom('journey_entries').select(['id', 'profile_id', 'trigger_key']).where('journey_id', '=', id).execute();
       await t.nudge.queue.enqueue(ENTER_QUEUE, { workspaceId: t.workspace.id, items: entryRows.map((r) => ({ journeyId: id, profileId: r.profile_id, triggerKey: r.trigger_key, event: null })) });
       const fx = await t.nudge.database.db.selectFrom('journey_effects').select('id').where('entry_id', 'in', entryRows.map((r) => r.id)).execute();

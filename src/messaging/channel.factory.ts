@@ -62,6 +62,8 @@ export function createTransmitter(deps: { settings: ChannelSettingsService; cloc
     hit?.close?.().catch(deps.onError);
   }
   settings.onChanged((ws, kind) => drop(`${ws}\u0000${kind}`));
+  /** Channel builds under way, so concurrent callers wait for the same one. */
+  const building = new Map<string, Promise<Cached['channel']>>();
 
   async function build(workspaceId: string, kind: SendingKind): Promise<Omit<Cached, 'checkedAt'>> {
     switch (kind) {
@@ -102,10 +104,21 @@ export function createTransmitter(deps: { settings: ChannelSettingsService; cloc
       hit.checkedAt = now;
       return hit.channel as MessageChannel<M> | null; // built for this kind below
     }
+    // Concurrent first sends (a sendMany's provider calls) share one build: each build opens its own
+    // connection pool, so racing builds would multiply the connections maxConnections allows.
+    const pending = building.get(key);
+    if (pending) return (await pending) as MessageChannel<M> | null; // built for this kind, by the same key
     if (hit) drop(key);
-    const fresh = await build(workspaceId, kind);
-    cache.set(key, { ...fresh, checkedAt: now });
-    return fresh.channel as MessageChannel<M> | null; // built for this kind just above
+    const made = build(workspaceId, kind).then((fresh) => {
+      cache.set(key, { ...fresh, checkedAt: now });
+      return fresh.channel;
+    });
+    building.set(key, made);
+    try {
+      return (await made) as MessageChannel<M> | null; // built for this kind just above
+    } finally {
+      building.delete(key);
+    }
   }
 
   const notConfigured = (kind: SendingKind) =>

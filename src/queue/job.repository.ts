@@ -89,7 +89,8 @@ export async function insertMany(db: Kysely<Database>, rows: readonly NewJobRow[
     });
     for (let i = 0; i < plain.length; i += INSERT_CHUNK) await trx.insertInto('jobs').values(plain.slice(i, i + INSERT_CHUNK)).execute();
     const queue = rows[0]?.queue ?? '';
-    let open = [...keyed.values()];
+    // In key order, so two calls sharing keys on PostgreSQL wait for each other rather than deadlock.
+    let open = [...keyed.values()].sort((a, b) => (a.row.dedupe_key < b.row.dedupe_key ? -1 : a.row.dedupe_key > b.row.dedupe_key ? 1 : 0));
     // As insertDeduped: a pending job claimed between our conflict and our look-up is simply tried again.
     for (let attempt = 0; attempt < 5 && open.length > 0; attempt++) {
       const found = new Map<string, string>();
