@@ -9,7 +9,7 @@ import zlib from 'node:zlib';
 import { banking77, chnSentiCorp, DATA_DIR, onlineShopping, smsSpam, type Labelled } from '../bench/nlp.data.js';
 import { predict, trainClassifier, type ClassifierOptions } from '../src/nlp/classifier.js';
 import { compactClassifier, expandClassifier, type Provenance } from '../src/nlp/compact.js';
-import { DEFAULT_MODEL_DIR, DEFAULT_MODEL_FILES, LEXICON_PROVENANCE } from '../src/nlp/defaults.js';
+import { DEFAULT_MODEL_DIR, DEFAULT_MODEL_FILES, LEXICON_PROVENANCE, TRAINING_PRESETS } from '../src/nlp/defaults.js';
 import { lexiconSentiment } from '../src/nlp/sentiment.lexicon.js';
 
 const SEED = 'nudge-default-models-1';
@@ -146,7 +146,9 @@ Measured on the research corpora' 20% test splits (evaluation only, nothing fitt
 
 This is well below a trained model (0.918 / 0.937, \`npm run bench -- nlp\`). A workspace with
 its own labelled feedback should train one: \`nudge nlp train --task sentiment --data my.csv
---out sentiment.json\` (NB-SVM, the configuration the benchmark measured).
+--out sentiment.json\` (NB-SVM, the configuration the benchmark measured; it prints a held-out
+accuracy), and \`nudge nlp evaluate --model sentiment.json --data test.csv\` reports accuracy,
+per-class precision/recall and the commonest confusions.
 
 ## Details
 
@@ -159,8 +161,8 @@ function main(): void {
   const sms = smsSpam();
   const bank = banking77();
   const built = [
-    build('spam', sms.train, sms.test, { dataset: 'SMS Spam Collection v.1 (Almeida et al. 2011, UCI 228), 4,827 ham + 747 spam', licence: 'CC BY 4.0', split: 'stratified 80/20, seed nudge-nlp-bench-1/sms' }, {}),
-    build('intent', bank.train, bank.test, { dataset: 'BANKING77 (Casanueva et al. 2020, PolyAI), 77 intents', licence: 'CC BY 4.0', split: 'train+valid (10,162) / official test (3,080)' }, {}),
+    build('spam', sms.train, sms.test, { dataset: 'SMS Spam Collection v.1 (Almeida et al. 2011, UCI 228), 4,827 ham + 747 spam', licence: 'CC BY 4.0', split: 'stratified 80/20, seed nudge-nlp-bench-1/sms' }, TRAINING_PRESETS.spam),
+    build('intent', bank.train, bank.test, { dataset: 'BANKING77 (Casanueva et al. 2020, PolyAI), 77 intents', licence: 'CC BY 4.0', split: 'train+valid (10,162) / official test (3,080)' }, TRAINING_PRESETS.intent),
   ];
   log('sentiment: measuring the lexicon on the review corpora …');
   const lexiconMetrics = measureLexicon();

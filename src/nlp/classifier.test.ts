@@ -88,3 +88,21 @@ test('bad training input is rejected up front', () => {
   assert.throws(() => trainClassifier(['a', 'b'], ['x', 'y'], { holdout: 1 }), RangeError);
   assert.throws(() => trainClassifier(['a', 'b'], ['x', 'y'], { calibrationSet: { texts: ['c'], labels: ['z'] } }), RangeError);
 });
+
+test('a class weight below 1 makes the classifier predict that class less often', () => {
+  // Ambiguous texts share words with both classes; down-weighting "b" should hand them to "a".
+  const texts: string[] = [];
+  const labels: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    texts.push(`alpha common word ${i % 5}`, `beta common word ${i % 7}`);
+    labels.push('a', 'b');
+  }
+  const probe = Array.from({ length: 20 }, (_, i) => `common word ${i}`);
+  const share = (m: ReturnType<typeof trainClassifier>) => probe.filter((t) => predict(m, t).label === 'b').length;
+  const plain = trainClassifier(texts, labels, { seed: 3, holdout: 0 });
+  const light = trainClassifier(texts, labels, { seed: 3, holdout: 0, classWeights: { b: 0.05 } });
+  assert.ok(share(light) <= share(plain), `${share(light)} vs ${share(plain)}`);
+  assert.ok(predict(light, 'beta beta beta').label === 'b', 'a strongly marked text still wins');
+  assert.throws(() => trainClassifier(texts, labels, { classWeights: { c: 1 } }), /not a training label/);
+  assert.throws(() => trainClassifier(texts, labels, { classWeights: { a: 0 } }), /must be positive/);
+});

@@ -34,6 +34,10 @@ export interface ClassifierOptions {
   holdout?: number;
   /** After calibrating on a held-out slice, retrain on every text (default true). */
   refit?: boolean;
+  /** Cost multiplier per label for the SVM (default 1 each), e.g. to let a large "out of scope" class count for less. */
+  classWeights?: Readonly<Record<string, number>>;
+  /** Training progress: `done` of `total` linear problems solved (SVM only; softmax reports each fit). */
+  onProgress?: (done: number, total: number) => void;
   seed?: number | string;
 }
 
@@ -149,13 +153,15 @@ function buildMatrix(bags: Bags, rows: Int32Array, slotOf: Int32Array, idf: Floa
   return { rows: rows.length, cols: idf.length, indptr, indices, data };
 }
 
-function fit(bags: Bags, rows: Int32Array, y: Int32Array, K: number, bits: number, o: ClassifierOptions): { vocab: Int32Array; idf: Float32Array; slotOf: Int32Array; lw: LinearWeights } {
+function fit(bags: Bags, rows: Int32Array, y: Int32Array, K: number, bits: number, o: ClassifierOptions, classWeight: Float32Array | undefined, progress: (() => void) | undefined): { vocab: Int32Array; idf: Float32Array; slotOf: Int32Array; lw: LinearWeights } {
   const { vocab, idf } = fitVocabulary(bags, rows, bits, o.minDf ?? 2);
   const slotOf = slotTable(bits, vocab);
   const x = buildMatrix(bags, rows, slotOf, idf);
   const ry = Int32Array.from(rows, (r) => y[r]!);
   const seed = o.seed ?? 1;
-  const lw = (o.model ?? 'svm') === 'svm' ? trainOvrSvm(x, ry, K, { seed, ...o.svm }) : trainSoftmax(x, ry, K, { seed, ...o.softmax });
+  const rowWeights = classWeight ? Float32Array.from(ry, (k) => classWeight[k]!) : undefined;
+  const lw = (o.model ?? 'svm') === 'svm' ? trainOvrSvm(x, ry, K, { seed, rowWeights, onProblem: progress, ...o.svm }) : trainSoftmax(x, ry, K, { seed, ...o.softmax });
+  if ((o.model ?? 'svm') !== 'svm') progress?.();
   return { vocab, idf, slotOf, lw };
 }
 
@@ -201,6 +207,15 @@ export function trainClassifier(texts: readonly string[], labels: readonly strin
     if (k === undefined) throw new RangeError(`trainClassifier: calibration label "${l}" is not among the training labels`);
     return k;
   });
+  let classWeight: Float32Array | undefined;
+  if (options.classWeights) {
+    for (const [l, w] of Object.entries(options.classWeights)) {
+      if (!index.has(l)) throw new RangeError(`trainClassifier: class weight for "${l}", which is not a training label`);
+      if (!(w > 0)) throw new RangeError(`trainClassifier: class weight for "${l}" must be positive, got ${w}`);
+    }
+    const cw = options.classWeights;
+    classWeight = Float32Array.from(names, (n) => cw[n] ?? 1);
+  }
   const featurizer = createFeaturizer(features);
   const bags = hashAll(featurizer, allTexts);
   const seed = options.seed ?? 1;
@@ -216,7 +231,16 @@ export function trainClassifier(texts: readonly string[], labels: readonly strin
     fitRows = Int32Array.from({ length: texts.length }, (_, i) => i);
     heldRows = new Int32Array(0);
   }
-  const first = fit(bags, fitRows, y, K, features.bits, options);
+  const refit = !cal && heldRows.length > 0 && (options.refit ?? true);
+  let progress: (() => void) | undefined;
+  if (options.onProgress) {
+    const report = options.onProgress;
+    const perFit = (options.model ?? 'svm') === 'svm' ? (K === 2 ? 1 : K) : 1;
+    const total = perFit * (refit ? 2 : 1);
+    let done = 0;
+    progress = () => report(++done, total);
+  }
+  const first = fit(bags, fitRows, y, K, features.bits, options, classWeight, progress);
   let calibration = identityCalibration(K);
   if (heldRows.length > 0) {
     const probe = assemble(names, features, first.vocab, first.idf, first.lw, calibration);
@@ -229,7 +253,7 @@ export function trainClassifier(texts: readonly string[], labels: readonly strin
     const hy = Int32Array.from(heldRows, (r) => y[r]!);
     calibration = K === 2 ? fitPlatt(scores, hy) : fitTemperature(scores, hy, K);
   }
-  const final = !cal && heldRows.length > 0 && (options.refit ?? true) ? fit(bags, Int32Array.from({ length: texts.length }, (_, i) => i), y, K, features.bits, options) : first;
+  const final = refit ? fit(bags, Int32Array.from({ length: texts.length }, (_, i) => i), y, K, features.bits, options, classWeight, progress) : first;
   return assemble(names, features, final.vocab, final.idf, final.lw, calibration);
 }
 

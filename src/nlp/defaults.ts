@@ -10,9 +10,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { predict, type Prediction, type TextClassifier } from './classifier.js';
+import { predict, type ClassifierOptions, type Prediction, type TextClassifier } from './classifier.js';
 import { expandClassifier, type Provenance } from './compact.js';
-import type { Sentiment } from './sentiment.js';
+import { SENTIMENT_OPTIONS, type Sentiment } from './sentiment.js';
 import { lexiconSentiment, type LexiconSentimentOptions } from './sentiment.lexicon.js';
 
 export type DefaultTask = 'sentiment' | 'intent' | 'spam';
@@ -52,6 +52,9 @@ export const LEXICON_PROVENANCE: Provenance = {
   metrics: {},
   notes: 'Neutral is the band |score| < 0.3; no corpus with neutral labels was available.',
 };
+
+/** Training options per task (`nudge nlp train`, scripts/train-default-models.ts): NB-SVM for sentiment, plain SVMs otherwise. */
+export const TRAINING_PRESETS: Readonly<Record<DefaultTask, ClassifierOptions>> = { sentiment: SENTIMENT_OPTIONS, intent: {}, spam: {} };
 
 export const DEFAULT_MODEL_FILES: Record<'intent' | 'spam', string> = { intent: 'intent.json.gz', spam: 'spam.json.gz' };
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseThresholds, isInScope, thresholdCurve } from './scope.js';
+import { chooseByHeadroom, chooseThresholds, isInScope, thresholdCurve } from './scope.js';
 
 const inScope = [
   { probability: 0.9, margin: 0.8, correct: true },
@@ -42,4 +42,13 @@ test('the chosen point maximises OOS recall subject to the in-scope accuracy flo
 test('empty inputs are rejected', () => {
   assert.throws(() => thresholdCurve([], oos), RangeError);
   assert.throws(() => chooseThresholds([], 0.5), RangeError);
+});
+
+test('chooseByHeadroom picks the point clearing both bars by the most', () => {
+  const pts = [
+    { minProbability: 0, minMargin: 0, inScopeAccuracy: 0.9, oosRecall: 0.6 },
+    { minProbability: 0.2, minMargin: 0, inScopeAccuracy: 0.87, oosRecall: 0.74 },
+    { minProbability: 0.4, minMargin: 0, inScopeAccuracy: 0.85, oosRecall: 0.85 },
+  ];
+  assert.equal(chooseByHeadroom(pts, { inScopeAccuracy: 0.85, oosRecall: 0.7 }).minProbability, 0.2);
 });

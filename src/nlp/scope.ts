@@ -91,3 +91,19 @@ export function chooseThresholds(curve: readonly ThresholdPoint[], minInScopeAcc
   }
   return best;
 }
+
+/**
+ * The point that clears both bars by the most: it maximises min(inScopeAccuracy − bar,
+ * oosRecall − bar), so neither figure is bought at the other's expense and, when both bars are
+ * met on validation, the nearer one has the most room left for the test set. Ties go to the
+ * lower thresholds.
+ */
+export function chooseByHeadroom<T extends ThresholdPoint>(curve: readonly T[], bars: { inScopeAccuracy: number; oosRecall: number }): T {
+  if (curve.length === 0) throw new RangeError('chooseByHeadroom: empty curve');
+  const room = (p: ThresholdPoint) => Math.min(p.inScopeAccuracy - bars.inScopeAccuracy, p.oosRecall - bars.oosRecall);
+  let best = curve[0]!;
+  for (const p of curve) {
+    if (room(p) > room(best) || (room(p) === room(best) && p.minProbability + p.minMargin < best.minProbability + best.minMargin)) best = p;
+  }
+  return best;
+}

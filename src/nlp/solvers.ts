@@ -35,6 +35,10 @@ export interface SvmOptions {
   nb?: boolean;
   /** Laplace smoothing α for the NB ratios (default 1). */
   nbAlpha?: number;
+  /** Per-row cost multipliers (row i's cost is c · rowWeights[i]; default all 1), e.g. class weights. */
+  rowWeights?: Float32Array;
+  /** Called after each one-vs-rest problem is solved (for progress bars). */
+  onProblem?: () => void;
   seed?: number | string;
 }
 
@@ -67,19 +71,21 @@ function nbRatios(x: Csr, y: Int32Array, k: number, alpha: number, out: Float64A
  * feature of value 1 is appended (regularised, as LIBLINEAR does with -B 1).
  * `scale` (NB ratios) multiplies feature values, or is null. Writes w (length cols) and returns b.
  */
-function binarySvm(x: Csr, s: Int8Array, c: number, epochs: number, tol: number, scale: Float64Array | null, order: Int32Array, rng: ReturnType<typeof createRng>, w: Float64Array): number {
+function binarySvm(x: Csr, s: Int8Array, c: number, rowWeights: Float32Array | undefined, epochs: number, tol: number, scale: Float64Array | null, order: Int32Array, rng: ReturnType<typeof createRng>, w: Float64Array): number {
   const n = x.rows;
-  const dii = 1 / (2 * c);
+  // Per-row cost C_i = c · weight_i gives D_ii = 1/(2 C_i) (Hsieh et al. 2008, §2 with instance weights).
+  const dv = new Float64Array(n);
   const alpha = new Float64Array(n);
   const qii = new Float64Array(n);
   const { indptr, indices, data } = x;
   for (let i = 0; i < n; i++) {
+    dv[i] = 1 / (2 * c * (rowWeights ? rowWeights[i]! : 1));
     let sq = 1; // the bias feature
     for (let e = indptr[i]!; e < indptr[i + 1]!; e++) {
       const v = scale ? data[e]! * scale[indices[e]!]! : data[e]!;
       sq += v * v;
     }
-    qii[i] = sq + dii;
+    qii[i] = sq + dv[i]!;
   }
   w.fill(0);
   let b = 0;
@@ -96,7 +102,7 @@ function binarySvm(x: Csr, s: Int8Array, c: number, epochs: number, tol: number,
       if (scale) for (let e = lo; e < hi; e++) dot += data[e]! * scale[indices[e]!]! * w[indices[e]!]!;
       else for (let e = lo; e < hi; e++) dot += data[e]! * w[indices[e]!]!;
       const a = alpha[i]!;
-      const g = si * dot - 1 + dii * a;
+      const g = si * dot - 1 + dv[i]! * a;
       const pg = a === 0 ? Math.min(g, 0) : g;
       if (pg > maxPg) maxPg = pg;
       if (pg < minPg) minPg = pg;
@@ -121,6 +127,8 @@ export function trainOvrSvm(x: Csr, y: Int32Array, classes: number, options: Svm
   const tol = options.tol ?? 0.1;
   const nbAlpha = options.nbAlpha ?? 1;
   if (!(c > 0) || !(epochs >= 1) || !(tol > 0) || !(nbAlpha > 0)) throw new RangeError('trainOvrSvm: c, epochs, tol and nbAlpha must be positive');
+  const rw = options.rowWeights;
+  if (rw && (rw.length !== x.rows || !rw.every((v) => v > 0))) throw new RangeError('trainOvrSvm: rowWeights must hold one positive weight per row');
   const rng = createRng(options.seed ?? 1);
   const K = classes;
   const weights = new Float32Array(x.cols * K);
@@ -133,7 +141,7 @@ export function trainOvrSvm(x: Csr, y: Int32Array, classes: number, options: Svm
   for (const k of problems) {
     for (let i = 0; i < x.rows; i++) s[i] = y[i] === k ? 1 : -1;
     if (scale) nbRatios(x, y, k, nbAlpha, scale);
-    const b = binarySvm(x, s, c, epochs, tol, scale, order, rng.fork(`class-${k}`), w);
+    const b = binarySvm(x, s, c, rw, epochs, tol, scale, order, rng.fork(`class-${k}`), w);
     for (let j = 0; j < x.cols; j++) {
       const wj = scale ? w[j]! * scale[j]! : w[j]!;
       weights[j * K + k] = wj;
@@ -141,6 +149,7 @@ export function trainOvrSvm(x: Csr, y: Int32Array, classes: number, options: Svm
     }
     bias[k] = b;
     if (K === 2) bias[0] = -b;
+    options.onProblem?.();
   }
   return { weights, bias };
 }

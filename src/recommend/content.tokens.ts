@@ -7,17 +7,8 @@
  * Stop words of both languages and one-letter Latin tokens are dropped: they occur in nearly
  * every description and would only blur TF-IDF similarity.
  */
-import { Jieba } from '@node-rs/jieba';
-// The package has no "exports" map, so NodeNext resolution needs the file's extension.
-import { dict } from '@node-rs/jieba/dict.js';
-
-let jieba: Jieba | undefined;
-
-/** The segmenter, built on first use (≈ 0.3 s for the dictionary) and immutable after, so one instance serves every caller. */
-function segmenter(): Jieba {
-  jieba ??= Jieba.withDict(dict);
-  return jieba;
-}
+// The one shared jieba instance (built on first use) lives in the nlp tokeniser.
+import { tokenizeChinese } from '../nlp/tokenize.js';
 
 // A compact English list (the classic SMART/Snowball core) — enough for titles and short descriptions.
 const EN_STOP = new Set(
@@ -49,9 +40,9 @@ export function contentTokens(text: string): string[] {
   for (const part of normalised.split(HAN_SPLIT)) {
     if (part === '') continue;
     if (HAN.test(part)) {
-      for (const w of segmenter().cut(part, true)) {
+      for (const w of tokenizeChinese(part)) {
         const t = w.trim();
-        if (t !== '' && !ZH_STOP.has(t)) out.push(t);
+        if (!ZH_STOP.has(t)) out.push(t);
       }
     } else {
       for (const m of part.matchAll(WORD)) {
