@@ -35,6 +35,11 @@ export const DEMO_SEGMENTS: { name: string; description: string; root: SegmentNo
     },
   },
   {
+    name: 'Complained in the last 30 days · 30 天内有投诉',
+    description: 'Wrote a negative review or complaint within the last 30 days (computed trait last_complaint_at).',
+    root: { kind: 'computed', key: 'last_complaint_at', op: 'date_within_last', amount: 30, unit: 'days' },
+  },
+  {
     name: 'Champions (RFM) · 重要价值客户',
     description: 'RFM group Champions: bought recently, often and for a lot.',
     root: { kind: 'computed', key: 'rfm_group', op: 'equals', value: 'champions' },

@@ -47,6 +47,9 @@ export async function seedDemoWorkspace(
   }
   await flush();
   await nudge.ingest.flush();
+  // Reviews analysed now (not only by the queued jobs), so the Feedback page and its traits are ready on first look.
+  await nudge.feedback.service.backfill(workspace.id, 730);
+  await nudge.feedback.recomputeTraits(workspace.id);
   // Scored right away (not queued) so the dashboard's RFM page and RFM-based segments work on first look.
   await nudge.rfm.compute(workspace.id);
   // Example segments, one of each kind of rule; their membership is computed by the queue.

@@ -101,6 +101,7 @@ export interface EventStore {
 /** An event as a scan returns it: enough to build training data. */
 export interface ScannedEvent {
   id: number;
+  messageId: string;
   profileId: string;
   userId: string | null;
   name: string;
@@ -334,7 +335,7 @@ export function createSqlEventStore(dialect: DialectHelpers): EventStore {
       if (names.length === 0) return [];
       const rows = await db
         .selectFrom('events')
-        .select(['id', 'profile_id', 'user_id', 'name', 'properties', 'timestamp'])
+        .select(['id', 'message_id', 'profile_id', 'user_id', 'name', 'properties', 'timestamp'])
         .where('workspace_id', '=', workspaceId)
         .where('name', 'in', [...names])
         .where('timestamp', '>=', page.from)
@@ -343,7 +344,7 @@ export function createSqlEventStore(dialect: DialectHelpers): EventStore {
         .orderBy('id')
         .limit(page.limit)
         .execute();
-      return rows.map((r) => ({ id: Number(r.id), profileId: r.profile_id, userId: r.user_id, name: String(r.name), properties: readJson(r.properties, {}), timestamp: Number(r.timestamp) }));
+      return rows.map((r) => ({ id: Number(r.id), messageId: r.message_id, profileId: r.profile_id, userId: r.user_id, name: String(r.name), properties: readJson(r.properties, {}), timestamp: Number(r.timestamp) }));
     },
   };
 }

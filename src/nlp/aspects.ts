@@ -35,7 +35,7 @@ export const ASPECT_LEXICON: Readonly<Record<Aspect, { zh: readonly string[]; en
     en: ['packaging', 'packed', 'package', 'box', 'wrapping', 'wrapped'],
   },
   size: {
-    zh: ['尺码', '尺寸', '大小', '偏大', '偏小', '合身', '码数'],
+    zh: ['尺码', '尺寸', '大小', '偏大', '偏小', '合身', '码数', '版型', '上身'],
     en: ['size', 'sizing', 'fit', 'fits', 'fitted', 'too small', 'too big', 'too large', 'tight', 'loose'],
   },
 };

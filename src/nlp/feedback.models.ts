@@ -3,38 +3,37 @@ import type { EnrichModels, NlpModelProvider } from './enrich.js';
 
 /**
  * The shipped models (defaults.ts) as enrichment models: lexicon sentiment, the intent and the
- * spam classifiers, loaded on the first job rather than at start-up (the intent model takes a
- * moment to expand). A classifier whose file is missing is reported once and left out.
+ * spam classifiers. Each classifier is loaded the first time a text needs it (the intent model
+ * takes about half a second to expand), not at start-up; one whose file is missing is reported
+ * once and left out.
  */
 export function defaultModelProvider(onError: (err: unknown) => void = () => {}): NlpModelProvider {
-  let loaded: EnrichModels | undefined;
-  const tryLoad = <T>(load: () => T): T | null => {
-    try {
-      return load();
-    } catch (err) {
-      onError(err);
-      return null;
-    }
+  const lazy = <T>(load: () => T): (() => T | null) => {
+    let state: { value: T | null } | undefined;
+    return () => {
+      if (state) return state.value;
+      try {
+        state = { value: load() };
+      } catch (err) {
+        onError(err);
+        state = { value: null };
+      }
+      return state.value;
+    };
   };
-  return {
-    async models() {
-      if (loaded) return loaded;
-      const sentiment = loadDefaultModel('sentiment');
-      const intent = tryLoad(() => loadDefaultModel('intent'));
-      const spam = tryLoad(() => loadDefaultModel('spam'));
-      loaded = {
-        sentiment: (text) => sentiment.analyse(text),
-        intent: intent
-          ? (text) => {
-              const p = intent.classify(text);
-              return { label: p.label, confidence: p.probability };
-            }
-          : null,
-        spam: spam ? (text) => spam.classify(text).label === 'spam' : null,
-      };
-      return loaded;
+  const intent = lazy(() => loadDefaultModel('intent'));
+  const spam = lazy(() => loadDefaultModel('spam'));
+  const sentiment = loadDefaultModel('sentiment');
+  const models: EnrichModels = {
+    sentiment: (text) => sentiment.analyse(text),
+    intent: (text) => {
+      const p = intent()?.classify(text);
+      // Without a model, no intent: a confidence of 0 is below any threshold.
+      return p ? { label: p.label, confidence: p.probability } : { label: '', confidence: 0 };
     },
+    spam: (text) => spam()?.classify(text).label === 'spam',
   };
+  return { models: async () => models };
 }
 
 /** A provider of fixed models (tests). */

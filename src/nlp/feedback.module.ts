@@ -1,22 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import type { DialectHelpers } from '../db/dialect.js';
+import type { EventStore } from '../events/event.store.js';
 import type { IngestService } from '../ingest/ingest.service.js';
 import type { Clock } from '../platform/clock.js';
 import { UserError } from '../platform/errors.js';
 import type { ComputedTraitService } from '../profiles/computed-trait.service.js';
+import type { ProfileService } from '../profiles/profile.service.js';
 import type { JobQueue } from '../queue/queue.js';
 import type { NlpModelProvider } from './enrich.js';
 import { feedbackRoutes } from './feedback.routes.js';
 import { EnrichJobPayload } from './feedback.schema.js';
-import { createFeedbackService, ENRICH_QUEUE, TRAITS_QUEUE, type FeedbackService } from './feedback.service.js';
+import { BACKFILL_QUEUE, createFeedbackService, ENRICH_QUEUE, TRAITS_QUEUE, type FeedbackService } from './feedback.service.js';
 import { recomputeFeedbackTraits } from './feedback.traits.js';
-import { z } from 'zod';
 
 const DAY = 86_400_000;
 const DAILY_QUEUE = 'nlp.traits.daily';
 const TraitsPayload = z.object({ workspaceId: z.string().min(1) });
+const BackfillPayload = z.object({ workspaceId: z.string().min(1), days: z.number().int().min(1).max(3650) });
 
 export interface Feedback {
   service: FeedbackService;
@@ -35,15 +38,18 @@ export function createFeedback(deps: {
   dialect: DialectHelpers;
   clock: Clock;
   queue: JobQueue;
+  eventStore: EventStore;
   ingest: IngestService;
   computedTraits: ComputedTraitService;
+  profiles: ProfileService;
   models: NlpModelProvider;
   workspaceIds: () => Promise<string[]>;
   onError: (err: unknown) => void;
 }): Feedback {
   const { db, clock, queue } = deps;
-  const service = createFeedbackService({ db, dialect: deps.dialect, clock, queue, models: deps.models });
-  const recomputeTraits = (ws: string) => recomputeFeedbackTraits({ db, clock, traits: deps.computedTraits }, ws);
+  const service = createFeedbackService({ db, dialect: deps.dialect, clock, queue, eventStore: deps.eventStore, models: deps.models });
+  const liveProfiles = async (ws: string, ids: readonly string[]) => new Map([...(await deps.profiles.summaries(ws, ids))].map(([asked, p]) => [asked, p.id]));
+  const recomputeTraits = (ws: string) => recomputeFeedbackTraits({ db, clock, traits: deps.computedTraits, liveProfiles }, ws);
 
   queue.register<unknown>(
     ENRICH_QUEUE,
@@ -60,6 +66,15 @@ export function createFeedback(deps: {
       const parsed = TraitsPayload.safeParse(payload);
       if (!parsed.success) throw new UserError('FEEDBACK_INVALID_JOB', 'An nlp.traits job needs { workspaceId }', { field: 'payload.workspaceId' });
       return { changed: (await recomputeTraits(parsed.data.workspaceId)).length };
+    },
+    { concurrency: 1, maxAttempts: 3 },
+  );
+  queue.register<unknown>(
+    BACKFILL_QUEUE,
+    async (payload, ctx) => {
+      const parsed = BackfillPayload.safeParse(payload);
+      if (!parsed.success) throw new UserError('FEEDBACK_INVALID_JOB', 'An nlp.backfill job needs { workspaceId, days }', { field: 'payload' });
+      return service.backfill(parsed.data.workspaceId, parsed.data.days, (note) => ctx.progress(0.5, note));
     },
     { concurrency: 1, maxAttempts: 3 },
   );

@@ -168,18 +168,18 @@ export async function listTexts(db: DbOrTrx, workspaceId: string, f: TextFilters
   return q.orderBy('timestamp', 'desc').orderBy('message_id').limit(f.limit).execute();
 }
 
-/** Per profile: mean score since `since` and how many scored texts. */
-export async function profileScores(db: DbOrTrx, workspaceId: string, since: number): Promise<{ profileId: string; mean: number; n: number }[]> {
+/** Per profile: the sum of scores since `since` and how many scored texts. */
+export async function profileScores(db: DbOrTrx, workspaceId: string, since: number): Promise<{ profileId: string; sum: number; n: number }[]> {
   const rows = await db
     .selectFrom('nlp_results')
-    .select(['profile_id', sql<number>`avg(score)`.as('mean'), sql<number>`count(*)`.as('n')])
+    .select(['profile_id', sql<number>`sum(score)`.as('total'), sql<number>`count(*)`.as('n')])
     .where('workspace_id', '=', workspaceId)
     .where('timestamp', '>=', since)
     .where('score', 'is not', null)
     .where('spam', '=', 0)
     .groupBy('profile_id')
     .execute();
-  return rows.map((r) => ({ profileId: r.profile_id, mean: Number(r.mean), n: Number(r.n) }));
+  return rows.map((r) => ({ profileId: r.profile_id, sum: Number(r.total), n: Number(r.n) }));
 }
 
 /** Per profile: the latest complaint (negative sentiment or complaint intent). */

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { readJson, type DialectHelpers } from '../db/dialect.js';
 import { withTransaction } from '../db/transaction.js';
-import type { EventRow } from '../events/event.store.js';
+import type { EventRow, EventStore } from '../events/event.store.js';
 import type { CommittedBatch } from '../ingest/ingest.service.js';
 import type { Clock } from '../platform/clock.js';
 import { jsonPath, UserError } from '../platform/errors.js';
@@ -11,10 +12,13 @@ import type { JobQueue } from '../queue/queue.js';
 import { AspectSentimentSchema, DEFAULT_FEEDBACK_SETTINGS, FeedbackSettings, SentimentLabelSchema, type AnalyzeResponse, type EnrichJobPayload, type FeedbackQuery, type FeedbackSummary, type FeedbackText, type FeedbackTextQuery } from './feedback.schema.js';
 import * as repo from './feedback.repository.js';
 import { enrichText, MAX_TEXT_CHARS, type NlpModelProvider } from './enrich.js';
-import { z } from 'zod';
 
 export const ENRICH_QUEUE = 'nlp.enrich';
 export const TRAITS_QUEUE = 'nlp.traits';
+export const BACKFILL_QUEUE = 'nlp.backfill';
+/** How far back a settings change re-reads past events. */
+export const BACKFILL_DAYS = 365;
+const SCAN_PAGE = 500;
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
 /** Texts per enrich job: one job stays well under a second with the default models. */
@@ -28,6 +32,8 @@ export interface FeedbackService {
   updateSettings(workspaceId: string, input: unknown): Promise<FeedbackSettings>;
   /** Ingest's committed batches: their texts become enrich jobs (never analysed on the ingest path). */
   ingested(batch: CommittedBatch): Promise<void>;
+  /** Analyse past events of the configured sources (after a settings change); texts already stored are skipped. */
+  backfill(workspaceId: string, days: number, onProgress?: (note: string) => Promise<void>): Promise<{ scanned: number; stored: number }>;
   /** The enrich job: analyse and store; texts already stored are skipped. Returns how many were stored. */
   enrich(payload: EnrichJobPayload): Promise<{ stored: number; skipped: number }>;
   summary(workspaceId: string, query: FeedbackQuery): Promise<FeedbackSummary>;
@@ -61,7 +67,19 @@ const parsed = <T>(schema: z.ZodType<T>, value: unknown, fallback: T): T => {
   return r.success ? r.data : fallback;
 };
 
-export function createFeedbackService(deps: { db: Kysely<Database>; dialect: DialectHelpers; clock: Clock; queue: JobQueue; models: NlpModelProvider }): FeedbackService {
+/** An event as the text extraction needs it, from a committed batch or a scan of past events. */
+interface SourceEvent {
+  messageId: string;
+  profileId: string;
+  name: string | null;
+  properties: unknown;
+  timestamp: number;
+}
+
+const fromRow = (e: EventRow): SourceEvent | null =>
+  e.type === 'track' && e.name !== null ? { messageId: e.messageId, profileId: e.profileId, name: e.name, properties: readJson<unknown>(e.propertiesJson, null), timestamp: e.timestamp } : null;
+
+export function createFeedbackService(deps: { db: Kysely<Database>; dialect: DialectHelpers; clock: Clock; queue: JobQueue; eventStore: EventStore; models: NlpModelProvider }): FeedbackService {
   const { db, dialect, clock, queue } = deps;
   const cache = new Map<string, { at: number; settings: FeedbackSettings }>();
 
@@ -75,16 +93,15 @@ export function createFeedbackService(deps: { db: Kysely<Database>; dialect: Dia
     return value;
   }
 
-  function textsOf(events: readonly EventRow[], s: FeedbackSettings): EnrichJobPayload['items'] {
+  function textsOf(events: Iterable<SourceEvent | null>, s: FeedbackSettings): EnrichJobPayload['items'] {
     const byEvent = new Map(s.sources.map((src) => [src.event, src]));
     const items: EnrichJobPayload['items'] = [];
     for (const e of events) {
-      if (e.type !== 'track' || e.name === null) continue;
+      if (e === null || e.name === null) continue;
       const source = byEvent.get(e.name);
       if (!source) continue;
-      const properties = readJson<unknown>(e.propertiesJson, null);
       for (const path of source.paths) {
-        const text = textAt(properties, path);
+        const text = textAt(e.properties, path);
         if (text === null) continue;
         // One character past the limit travels with the job, so the job can flag the cut.
         items.push({ messageId: e.messageId, profileId: e.profileId, event: e.name, property: path, timestamp: e.timestamp, text: text.slice(0, MAX_TEXT_CHARS + 1), ...(source.intent ? { intent: true } : {}) });
@@ -100,7 +117,7 @@ export function createFeedbackService(deps: { db: Kysely<Database>; dialect: Dia
     return { from: now - q.days * DAY, to: now + DAY, language: q.language };
   }
 
-  return {
+  const service: FeedbackService = {
     settings,
 
     async updateSettings(workspaceId, input) {
@@ -114,11 +131,33 @@ export function createFeedbackService(deps: { db: Kysely<Database>; dialect: Dia
       if (dup >= 0) throw new UserError('FEEDBACK_DUPLICATE_EVENT', `${events[dup]} is listed twice`, { field: `sources[${dup}].event` });
       await repo.writeSettings(db, workspaceId, r.data, clock.now());
       cache.delete(workspaceId);
+      // Past events of a newly listed source are read too, in the background.
+      await queue.enqueue(BACKFILL_QUEUE, { workspaceId, days: BACKFILL_DAYS }, { workspaceId, dedupeKey: `${BACKFILL_QUEUE}:${workspaceId}` });
       return r.data;
     },
 
+    async backfill(workspaceId, days, onProgress) {
+      const s = await settings(workspaceId);
+      const names = s.sources.map((x) => x.event);
+      const now = clock.now();
+      let afterId = 0;
+      let scanned = 0;
+      let stored = 0;
+      for (;;) {
+        const page = await deps.eventStore.scanNamed(db, workspaceId, names, { from: now - days * DAY, to: now + DAY, afterId, limit: SCAN_PAGE });
+        if (page.length === 0) break;
+        afterId = page[page.length - 1]!.id;
+        scanned += page.length;
+        const items = textsOf(page, s);
+        for (let i = 0; i < items.length; i += JOB_ITEMS) stored += (await service.enrich({ workspaceId, items: items.slice(i, i + JOB_ITEMS) })).stored;
+        await onProgress?.(`${scanned} events read, ${stored} texts analysed`);
+        if (page.length < SCAN_PAGE) break;
+      }
+      return { scanned, stored };
+    },
+
     async ingested(batch) {
-      const items = textsOf(batch.events, await settings(batch.workspaceId));
+      const items = textsOf(batch.events.map(fromRow), await settings(batch.workspaceId));
       if (items.length === 0) return;
       const jobs = [];
       for (let i = 0; i < items.length; i += JOB_ITEMS) jobs.push({ payload: { workspaceId: batch.workspaceId, items: items.slice(i, i + JOB_ITEMS) }, options: { workspaceId: batch.workspaceId } });
@@ -128,7 +167,9 @@ export function createFeedbackService(deps: { db: Kysely<Database>; dialect: Dia
     async enrich(payload) {
       const { workspaceId, items } = payload;
       const existing = await repo.existingResults(db, workspaceId, items.map((i) => i.messageId));
-      const fresh = items.filter((i, k) => !existing.has(i.messageId) && items.findIndex((j) => j.messageId === i.messageId) === k);
+      // A message id twice in one payload (a retried event in the same batch) is analysed once.
+      const seen = new Set(existing);
+      const fresh = items.filter((i) => !seen.has(i.messageId) && seen.add(i.messageId) !== undefined);
       if (fresh.length === 0) return { stored: 0, skipped: items.length };
       const models = await deps.models.models();
       const rows: repo.NewResult[] = fresh.map((i) => {
@@ -247,4 +288,5 @@ export function createFeedbackService(deps: { db: Kysely<Database>; dialect: Dia
       return { language: e.language, sentiment: e.sentiment?.label ?? null, score: e.sentiment?.score ?? null, intent: e.intent?.label ?? null, spam: e.spam, complaint: e.complaint, keywords: e.keywords, aspects: e.aspects, flags: e.flags };
     },
   };
+  return service;
 }

@@ -36,19 +36,54 @@ const KEYS = FEEDBACK_TRAITS.map((t) => t.key);
 const rank = (aspect: string) => (ASPECTS as readonly string[]).indexOf(aspect);
 
 /** Recompute every feedback trait of a workspace; returns the profiles whose values changed. */
-export async function recomputeFeedbackTraits(deps: { db: Kysely<Database>; clock: Clock; traits: ComputedTraitService }, workspaceId: string): Promise<string[]> {
+export async function recomputeFeedbackTraits(
+  deps: {
+    db: Kysely<Database>;
+    clock: Clock;
+    traits: ComputedTraitService;
+    /** The live profile each stored profile id now is (identity merges move events after their texts were analysed). */
+    liveProfiles: (workspaceId: string, profileIds: readonly string[]) => Promise<Map<string, string>>;
+  },
+  workspaceId: string,
+): Promise<string[]> {
   const { db, traits } = deps;
   const since = deps.clock.now() - TRAIT_WINDOW_DAYS * DAY;
   const [scores, complaints, aspects] = await Promise.all([profileScores(db, workspaceId, since), lastComplaints(db, workspaceId), profileAspects(db, workspaceId, since)]);
-  const values: { profileId: string; key: string; value: ComputedTraitInput }[] = [];
+  const live = await deps.liveProfiles(workspaceId, [...new Set([...scores, ...complaints, ...aspects].map((r) => r.profileId))]);
+  // A profile id that leads nowhere (deleted) is dropped.
+  const to = (id: string) => live.get(id);
+
+  const score = new Map<string, { sum: number; n: number }>();
   for (const s of scores) {
-    values.push({ profileId: s.profileId, key: 'sentiment_avg_90d', value: Math.round(s.mean * 1000) / 1000 });
-    values.push({ profileId: s.profileId, key: 'feedback_count_90d', value: s.n });
+    const id = to(s.profileId);
+    if (!id) continue;
+    const acc = score.get(id) ?? { sum: 0, n: 0 };
+    acc.sum += s.sum;
+    acc.n += s.n;
+    score.set(id, acc);
   }
-  for (const c of complaints) values.push({ profileId: c.profileId, key: 'last_complaint_at', value: c.at });
-  const byProfile = new Map<string, { aspect: string; n: number }[]>();
-  for (const a of aspects) byProfile.set(a.profileId, [...(byProfile.get(a.profileId) ?? []), a]);
-  for (const [profileId, list] of byProfile) {
+  const complaint = new Map<string, number>();
+  for (const c of complaints) {
+    const id = to(c.profileId);
+    if (id) complaint.set(id, Math.max(complaint.get(id) ?? 0, c.at));
+  }
+  const named = new Map<string, Map<string, number>>();
+  for (const a of aspects) {
+    const id = to(a.profileId);
+    if (!id) continue;
+    const m = named.get(id) ?? new Map<string, number>();
+    m.set(a.aspect, (m.get(a.aspect) ?? 0) + a.n);
+    named.set(id, m);
+  }
+
+  const values: { profileId: string; key: string; value: ComputedTraitInput }[] = [];
+  for (const [profileId, s] of score) {
+    values.push({ profileId, key: 'sentiment_avg_90d', value: Math.round((s.sum / s.n) * 1000) / 1000 });
+    values.push({ profileId, key: 'feedback_count_90d', value: s.n });
+  }
+  for (const [profileId, at] of complaint) values.push({ profileId, key: 'last_complaint_at', value: at });
+  for (const [profileId, m] of named) {
+    const list = [...m].map(([aspect, n]) => ({ aspect, n }));
     // Most named first; ties in lexicon order, so the value is stable across runs.
     const ranked = list.sort((a, b) => b.n - a.n || rank(a.aspect) - rank(b.aspect));
     values.push({ profileId, key: 'top_topic', value: ranked[0]!.aspect });

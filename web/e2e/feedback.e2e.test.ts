@@ -98,6 +98,15 @@ test('reviews sent to the API show on the Feedback page, and each number opens i
   await page.getByText('喜欢与不满意').first().waitFor();
   await page.screenshot({ path: `/tmp/nudge-e2e-${stamp}-feedback-1.png`, fullPage: true });
 
+  // Try a text: two opinions, two aspects; an overlong text gets the server's clear error.
+  await page.getByTestId('fb-analyze-text').fill('物流很快，但是质量很差');
+  await page.getByTestId('fb-analyze-run').click();
+  await page.getByTestId('fb-analyze-result').getByText('物流 · 正面').waitFor();
+  await page.getByTestId('fb-analyze-result').getByText('质量 · 负面').waitFor();
+  await page.getByTestId('fb-analyze-text').fill('好'.repeat(10_001));
+  await page.getByTestId('fb-analyze-run').click();
+  await page.getByTestId('fb-analyze').getByTestId('inline-error').getByText('FEEDBACK_TEXT_TOO_LONG').waitFor();
+
   // Settings: add an event, save.
   await page.getByTestId('fb-source-add').click();
   await page.getByTestId('fb-source-event').last().fill('Ticket Opened');

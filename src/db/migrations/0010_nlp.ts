@@ -49,6 +49,8 @@ export function nlp(d: DialectHelpers): Migration {
         .addPrimaryKeyConstraint('nlp_aspects_pk', ['workspace_id', 'message_id', 'aspect'])
         .execute();
       await db.schema.createIndex('nlp_aspects_time').on('nlp_aspects').columns(['workspace_id', 'timestamp']).execute();
+      // The texts behind a bar: "delivery, disliked".
+      await db.schema.createIndex('nlp_aspects_aspect').on('nlp_aspects').columns(['workspace_id', 'aspect', 'polarity']).execute();
 
       await db.schema
         .createTable('nlp_keywords')
@@ -60,6 +62,7 @@ export function nlp(d: DialectHelpers): Migration {
         .addPrimaryKeyConstraint('nlp_keywords_pk', ['workspace_id', 'message_id', 'keyword'])
         .execute();
       await db.schema.createIndex('nlp_keywords_time').on('nlp_keywords').columns(['workspace_id', 'timestamp']).execute();
+      await db.schema.createIndex('nlp_keywords_keyword').on('nlp_keywords').columns(['workspace_id', 'keyword']).execute();
 
       await db.schema
         .createTable('nlp_settings')

@@ -40,6 +40,13 @@ export const feedbackEn = {
     score: 'Score {{score}}',
     customer: 'Customer',
   },
+  analyze: {
+    title: 'Try a text',
+    hint: 'See how a review or message is read (nothing is stored). Up to 10,000 characters.',
+    placeholder: 'e.g. 物流很快，但是质量一般 / Fast delivery but the size runs small',
+    run: 'Analyse',
+    intent: 'Intent: {{intent}}',
+  },
   empty: {
     title: 'No customer texts yet',
     body: 'Reviews, chat messages and survey answers are analysed as they arrive. Send a "Review Submitted" event with a review_text property, or choose your own events below.',

@@ -44,6 +44,13 @@ export const feedbackZh: Strings<typeof feedbackEn> = {
     score: '得分 {{score}}',
     customer: '客户',
   },
+  analyze: {
+    title: '试一试',
+    hint: '看看一条评价或消息会被如何理解（不会保存）。最多 10,000 字符。',
+    placeholder: '例如：物流很快，但是质量一般 / Fast delivery but the size runs small',
+    run: '分析',
+    intent: '意图：{{intent}}',
+  },
   empty: {
     title: '还没有客户文本',
     body: '评价、聊天消息和问卷回答会在到达时自动分析。发送带 review_text 属性的 "Review Submitted" 事件，或在下方选择你自己的事件。',
