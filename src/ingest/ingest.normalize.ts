@@ -107,11 +107,21 @@ export function normalizeEvent(raw: unknown, opts: NormalizeOptions): AcceptedEv
 }
 
 /**
+ * The JSON with every U+0000 removed from its strings (and keys): PostgreSQL's text and jsonb cannot
+ * hold NUL, so an event carrying one would fail its whole batch there; on SQLite it would be stored
+ * and shown differently. JSON.stringify writes NUL as the escape \u0000; one preceded by an odd
+ * run of backslashes is a literal backslash followed by "u0000" and is kept.
+ */
+function withoutNul(json: string): string {
+  return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1') : json;
+}
+
+/**
  * The inbox text of an accepted event, refused when over Segment's 32 KB limit. The size is that of
  * the serialised event, counted from the one serialisation the request path does anyway.
  */
 export function encodeAccepted(e: AcceptedEvent, path: string): string {
-  const json = encodeStagedEvent(e);
+  const json = withoutNul(encodeStagedEvent(e));
   // UTF-16 length bounds the UTF-8 size from below (and by 3x from above): count bytes only near the limit.
   const bytes = json.length * 3 <= MAX_EVENT_BYTES ? json.length : Buffer.byteLength(json);
   if (bytes > MAX_EVENT_BYTES) {
