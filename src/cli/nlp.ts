@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { trainClassifier } from '../nlp/classifier.js';
@@ -5,6 +6,9 @@ import { evaluateClassifier, readLabelledCsv, stratifiedSplit, type EvaluationRe
 import { TRAINING_PRESETS, type DefaultTask } from '../nlp/defaults.js';
 import { readClassifierFile, writeClassifierFile } from '../nlp/model-file.js';
 import { UserError } from '../platform/errors.js';
+import { loadConfig } from '../config/config.js';
+import { createNudge } from '../server/nudge.js';
+import { workspaceModelPath } from '../nlp/workspace-models.js';
 import { progressBar } from './progress.js';
 
 const TASKS: readonly DefaultTask[] = ['sentiment', 'intent', 'spam'];
@@ -98,6 +102,23 @@ function guarded(run: () => void): void {
   }
 }
 
+/** Where `--workspace` installs a model (the workspace must exist; found by id or slug). */
+async function installPath(idOrSlug: string, task: DefaultTask): Promise<string | undefined> {
+  const config = loadConfig();
+  const nudge = await createNudge(config);
+  try {
+    const w = (await nudge.workspaces.list()).find((x) => x.id === idOrSlug || x.slug === idOrSlug);
+    if (!w) {
+      console.error(`error NLP_UNKNOWN_WORKSPACE [workspace]: no workspace ${idOrSlug}`);
+      process.exitCode = 1;
+      return undefined;
+    }
+    return workspaceModelPath(config.dataDir, w.id, task);
+  } finally {
+    await nudge.close();
+  }
+}
+
 /** `nudge nlp train|evaluate`. */
 export function registerNlpCommand(program: Command): void {
   const nlp = program.command('nlp').description('Train and evaluate text classifiers (sentiment, intent, spam)');
@@ -106,18 +127,24 @@ export function registerNlpCommand(program: Command): void {
     .description('Train a classifier from a labelled CSV with the task preset (seeded, calibrated) and print its held-out accuracy')
     .requiredOption('--task <task>', `sentiment, intent or spam`)
     .requiredOption('--data <file>', 'CSV with a header row')
-    .requiredOption('--out <file>', 'model file to write (.json or .json.gz)')
+    .option('--out <file>', 'model file to write (.json or .json.gz)')
+    .option('--workspace <idOrSlug>', "install the model for this workspace: its texts are analysed with it from the next batch on")
     .option('--text-column <name>', 'column holding the text', 'text')
     .option('--label-column <name>', 'column holding the label', 'label')
     .option('--test-fraction <f>', 'fraction of each label held out for the accuracy figure', '0.2')
     .option('--seed <seed>', 'random seed', 'nudge-nlp-cli-1')
-    .action((opts: { task: string; data: string; out: string; textColumn: string; labelColumn: string; testFraction: string; seed: string }) =>
+    .action(async (opts: { task: string; data: string; out?: string; workspace?: string; textColumn: string; labelColumn: string; testFraction: string; seed: string }) => {
+      const known = (TASKS as readonly string[]).includes(opts.task);
+      const out = opts.workspace && known ? await installPath(opts.workspace, opts.task as DefaultTask) : opts.out; // a known task: checked just above
+      if (opts.workspace && known && out === undefined) return; // no such workspace: said so
       guarded(() => {
+        if (!out) throw new UserError('NLP_BAD_OUTPUT', 'say where the model goes: --out <file> or --workspace <id>', { field: 'out' });
         const f = Number(opts.testFraction);
         if (!(f > 0 && f < 1)) throw new UserError('NLP_BAD_OPTION', `--test-fraction must be in (0, 1), got ${opts.testFraction}`, { field: 'test-fraction' });
-        nlpTrain({ ...opts, testFraction: f });
-      }),
-    );
+        fs.mkdirSync(path.dirname(out), { recursive: true });
+        nlpTrain({ ...opts, out, testFraction: f });
+      });
+    });
   nlp
     .command('evaluate')
     .description('Accuracy, per-class precision/recall and confusions of a model on a labelled CSV')

@@ -48,7 +48,7 @@ test('an accepted event is encoded once, and one over 32 KB is refused naming th
 test('NUL characters are removed from every string (PostgreSQL cannot store them); a literal backslash-u0000 is kept', () => {
   const e = normalizeEvent(
     { type: 'track', userId: 'u1', event: 'Review Submitted', properties: { text: 'good\u0000 product', note: 'path C:\\u0000dir', ['k\u0000ey']: 1 } },
-    { path: '', receivedAt: 0, makeMessageId: () => 'm1' },
+    { workspaceId: 'ws_test', path: '', receivedAt: 0, makeMessageId: () => 'm1' },
   );
   const back = JSON.parse(encodeAccepted(e, '')) as { p: Record<string, unknown> };
   assert.deepEqual(back.p, { text: 'good product', note: 'path C:\\u0000dir', key: 1 });

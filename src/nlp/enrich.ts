@@ -38,7 +38,8 @@ export function classifierModels(m: { sentiment?: TextClassifier; intent?: TextC
 
 /** Where enrichment gets its models: the shipped defaults in production, small trained ones in tests. */
 export interface NlpModelProvider {
-  models(): Promise<EnrichModels>;
+  /** The models for a workspace's texts (its own where it trained some, else the shipped ones). */
+  models(workspaceId?: string): Promise<EnrichModels>;
 }
 
 export type EnrichFlag = 'truncated' | 'binary' | 'empty';

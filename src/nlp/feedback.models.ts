@@ -1,5 +1,6 @@
 import { loadDefaultModel } from './defaults.js';
-import type { EnrichModels, NlpModelProvider } from './enrich.js';
+import { classifierModels, type EnrichModels, type NlpModelProvider } from './enrich.js';
+import type { WorkspaceModels } from './workspace-models.js';
 
 /**
  * The shipped models (defaults.ts) as enrichment models: lexicon sentiment, the intent and the
@@ -7,7 +8,7 @@ import type { EnrichModels, NlpModelProvider } from './enrich.js';
  * takes about half a second to expand), not at start-up; one whose file is missing is reported
  * once and left out.
  */
-export function defaultModelProvider(onError: (err: unknown) => void = () => {}): NlpModelProvider {
+export function defaultModelProvider(onError: (err: unknown) => void = () => {}, own?: WorkspaceModels): NlpModelProvider {
   const lazy = <T>(load: () => T): (() => T | null) => {
     let state: { value: T | null } | undefined;
     return () => {
@@ -33,7 +34,18 @@ export function defaultModelProvider(onError: (err: unknown) => void = () => {})
     },
     spam: (text) => spam()?.classify(text).label === 'spam',
   };
-  return { models: async () => models };
+  return {
+    async models(workspaceId) {
+      if (!own || workspaceId === undefined) return models;
+      // A workspace's own classifier replaces the shipped one for its task (nudge nlp train --workspace).
+      const sentimentModel = own.get(workspaceId, 'sentiment');
+      const intentModel = own.get(workspaceId, 'intent');
+      const spamModel = own.get(workspaceId, 'spam');
+      if (!sentimentModel && !intentModel && !spamModel) return models;
+      const mine = classifierModels({ ...(sentimentModel ? { sentiment: sentimentModel } : {}), ...(intentModel ? { intent: intentModel } : {}), ...(spamModel ? { spam: spamModel } : {}) });
+      return { sentiment: mine.sentiment ?? models.sentiment, intent: mine.intent ?? models.intent, spam: mine.spam ?? models.spam };
+    },
+  };
 }
 
 /** A provider of fixed models (tests). */

@@ -27,7 +27,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: { feedback: FeedbackS
   r.post('/api/v1/feedback/analyze', {
     config: { access: { role: 'viewer' } },
     schema: { tags: ['feedback'], summary: 'Analyse one text (at most 10,000 characters) without storing it', body: AnalyzeRequest, response: { 200: AnalyzeResponse, ...errors } },
-    handler: async (req) => f.analyze(req.body.text),
+    handler: async (req) => f.analyze(workspaceOf(req), req.body.text),
   });
 
   r.get('/api/v1/feedback/settings', {

@@ -39,7 +39,7 @@ export interface FeedbackService {
   summary(workspaceId: string, query: FeedbackQuery): Promise<FeedbackSummary>;
   texts(workspaceId: string, query: FeedbackTextQuery): Promise<FeedbackText[]>;
   /** Analyse a text on request, storing nothing. Texts over 10,000 characters are refused. */
-  analyze(text: string): Promise<AnalyzeResponse>;
+  analyze(workspaceId: string, text: string): Promise<AnalyzeResponse>;
 }
 
 /** The value at a dot path of an event's properties, when it is a non-blank string. */
@@ -171,7 +171,7 @@ export function createFeedbackService(deps: { db: Kysely<Database>; dialect: Dia
       const seen = new Set(existing);
       const fresh = items.filter((i) => !seen.has(i.messageId) && seen.add(i.messageId) !== undefined);
       if (fresh.length === 0) return { stored: 0, skipped: items.length };
-      const models = await deps.models.models();
+      const models = await deps.models.models(workspaceId);
       const rows: repo.NewResult[] = fresh.map((i) => {
         const e = enrichText(i.text, models, { intent: i.intent === true });
         return {
@@ -282,9 +282,9 @@ export function createFeedbackService(deps: { db: Kysely<Database>; dialect: Dia
       });
     },
 
-    async analyze(text) {
+    async analyze(workspaceId, text) {
       if (text.length > MAX_TEXT_CHARS) throw new UserError('FEEDBACK_TEXT_TOO_LONG', `A text is analysed up to ${MAX_TEXT_CHARS} characters; this one has ${text.length}`, { field: 'text' });
-      const e = enrichText(text, await deps.models.models(), { intent: true });
+      const e = enrichText(text, await deps.models.models(workspaceId), { intent: true });
       return { language: e.language, sentiment: e.sentiment?.label ?? null, score: e.sentiment?.score ?? null, intent: e.intent?.label ?? null, spam: e.spam, complaint: e.complaint, keywords: e.keywords, aspects: e.aspects, flags: e.flags };
     },
   };

@@ -24,6 +24,7 @@ import { createRecommendations, type Recommendations } from '../recommend/recomm
 import type { NlpModelProvider } from '../nlp/enrich.js';
 import { createFeedback, type Feedback } from '../nlp/feedback.module.js';
 import { defaultModelProvider } from '../nlp/feedback.models.js';
+import { createWorkspaceModels } from '../nlp/workspace-models.js';
 import { createAssistant, type Assistant, type AssistantOptions } from '../assistant/assistant.module.js';
 
 /** Every service, built once: the composition root (STYLE §1, §3). */
@@ -146,7 +147,7 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
     ingest,
     computedTraits,
     profiles,
-    models: options.nlpModels ?? defaultModelProvider((err) => console.error('[feedback] default model not loaded:', err)),
+    models: options.nlpModels ?? defaultModelProvider((err) => console.error('[feedback] model not loaded:', err), createWorkspaceModels(config.dataDir, (err) => console.error('[feedback] workspace model not loaded:', err))),
     workspaceIds: async () => (await workspaces.list()).map((w) => w.id),
     onError: (err) => console.error('[feedback]', err),
   });
