@@ -148,8 +148,8 @@ This is well below a trained model (0.918 / 0.937, \`npm run bench -- nlp\`). A 
 its own labelled feedback should train one: \`nudge nlp train --task sentiment --data my.csv
 --out sentiment.json\` (NB-SVM, the configuration the benchmark measured; it prints a held-out
 accuracy), and \`nudge nlp evaluate --model sentiment.json --data test.csv\` reports accuracy,
-per-class precision/recall and the commonest confusions. With `--workspace <id>` instead of
-`--out`, the model is installed for that workspace (`<data dir>/models/<workspace>/<task>.json.gz`)
+per-class precision/recall and the commonest confusions. With \`--workspace <id>\` instead of
+\`--out\`, the model is installed for that workspace (\`<data dir>/models/<workspace>/<task>.json.gz\`)
 and its texts are analysed with it from the next batch on.
 
 ## Details

@@ -8,6 +8,9 @@ import type { WorkspaceModels } from './workspace-models.js';
  * takes about half a second to expand), not at start-up; one whose file is missing is reported
  * once and left out.
  */
+/** How sure the shipped (SMS-trained) spam model must be before a review or chat message counts as spam. */
+const SHIPPED_SPAM_MIN_PROBABILITY = 0.99;
+
 export function defaultModelProvider(onError: (err: unknown) => void = () => {}, own?: WorkspaceModels): NlpModelProvider {
   const lazy = <T>(load: () => T): (() => T | null) => {
     let state: { value: T | null } | undefined;
@@ -32,7 +35,13 @@ export function defaultModelProvider(onError: (err: unknown) => void = () => {},
       // Without a model, no intent: a confidence of 0 is below any threshold.
       return p ? { label: p.label, confidence: p.probability } : { label: '', confidence: 0 };
     },
-    spam: (text) => spam()?.classify(text).label === 'spam',
+    // The shipped spam model learnt SMS spam; on shop reviews it also flags short complaints
+    // ("Customer service was slow to reply!" at 0.96), which would then drop out of the traits.
+    // Only near-certain spam counts; a workspace's own spam model (below) uses its calibrated label.
+    spam: (text) => {
+      const p = spam()?.classify(text);
+      return p !== undefined && p.label === 'spam' && p.probability >= SHIPPED_SPAM_MIN_PROBABILITY;
+    },
   };
   return {
     async models(workspaceId) {
