@@ -10,6 +10,7 @@ import type { SegmentDefinition } from '../segments/segment.schema.js';
 import { mayEnter, type PreviousEntry } from './journey.entry.js';
 import { unitHash } from './journey.hash.js';
 import { advance, type AdvanceResult } from './journey.interpreter.js';
+import type { JourneyLifecycleChange } from './journey.engine.js';
 import * as repo from './journey.repository.js';
 import type { JourneyRuntime } from './journey.run.js';
 import type { JourneyDefinition } from './journey.schema.js';
@@ -34,16 +35,7 @@ export interface EnterItem {
 
 export type EnterManyOutcome = 'entered' | 'duplicate' | 'refused' | 'inactive' | 'requeued';
 
-export interface LifecycleChange {
-  workspaceId: string;
-  journeyId: string;
-  version: number;
-  entryId: string;
-  profileId: string;
-  kind: 'entered' | 'completed' | 'exited' | 'converted';
-  reason: string | null;
-  at: number;
-}
+export type LifecycleChange = JourneyLifecycleChange;
 
 export interface BatchDeps {
   db: Kysely<Database>;

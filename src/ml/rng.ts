@@ -45,7 +45,7 @@ const INV_TWO_POW_32 = 1 / TWO_POW_32;
 const KEY_SEEDS = [0x9e3779b1, 0x85ebca77, 0xc2b2ae3d, 0x27d4eb2f] as const;
 
 /** murmur3's 32-bit finaliser: a bijective avalanche mix. */
-function fmix32(h: number): number {
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

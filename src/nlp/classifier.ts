@@ -282,19 +282,22 @@ export function predict(model: TextClassifier, text: string, scratch?: Float64Ar
   return { label: model.labels[best]!, index: best, probability, margin: probability - (second >= 0 ? probabilities[second]! : 0), probabilities };
 }
 
+/** A model's feature settings as stored (shared by the full and the compact model formats). */
+export const SerializedFeatures = z.object({
+  bits: z.number().int(),
+  wordNgrams: z.number().int(),
+  zhChar: z.tuple([z.number().int(), z.number().int()]),
+  otherChar: z.tuple([z.number().int(), z.number().int()]),
+  stem: z.boolean(),
+  negation: z.boolean(),
+  normalize: z.object({ simplify: z.boolean().optional(), lowercase: z.boolean().optional(), maxRepeat: z.number().int().optional() }),
+});
+
 const Serialized = z.object({
   name: z.literal(MODEL_NAME),
   version: z.literal(MODEL_VERSION),
   labels: z.array(z.string()).min(2),
-  features: z.object({
-    bits: z.number().int(),
-    wordNgrams: z.number().int(),
-    zhChar: z.tuple([z.number().int(), z.number().int()]),
-    otherChar: z.tuple([z.number().int(), z.number().int()]),
-    stem: z.boolean(),
-    negation: z.boolean(),
-    normalize: z.object({ simplify: z.boolean().optional(), lowercase: z.boolean().optional(), maxRepeat: z.number().int().optional() }),
-  }),
+  features: SerializedFeatures,
   vocab: z.string(),
   idf: z.string(),
   weights: z.string(),

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { decodeFloat32, decodeUint8, encodeArray } from '../ml/serialize.js';
-import { rebuildClassifier, type TextClassifier } from './classifier.js';
+import { rebuildClassifier, SerializedFeatures, type TextClassifier } from './classifier.js';
 import { resolveFeatureOptions } from './features.js';
 
 export const COMPACT_MODEL_NAME = 'nudge.nlp.text-classifier-q8';
@@ -48,15 +48,7 @@ const Compact = z.object({
   name: z.literal(COMPACT_MODEL_NAME),
   version: z.literal(COMPACT_MODEL_VERSION),
   labels: z.array(z.string()).min(2),
-  features: z.object({
-    bits: z.number().int(),
-    wordNgrams: z.number().int(),
-    zhChar: z.tuple([z.number().int(), z.number().int()]),
-    otherChar: z.tuple([z.number().int(), z.number().int()]),
-    stem: z.boolean(),
-    negation: z.boolean(),
-    normalize: z.object({ simplify: z.boolean().optional(), lowercase: z.boolean().optional(), maxRepeat: z.number().int().optional() }),
-  }),
+  features: SerializedFeatures,
   buckets: z.number().int().nonnegative(),
   /** LEB128 varint gaps between ascending bucket ids, base64. */
   vocab: z.string(),

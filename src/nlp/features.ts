@@ -12,6 +12,7 @@ import { normalize, type NormalizeOptions } from './normalize.js';
 import { createStemmer } from './stem.js';
 import { markNegation, tokenize } from './tokenize.js';
 import { isHan } from './language.js';
+import { fmix32 } from '../ml/rng.js';
 
 /** What the featuriser extracts; stored with every model so prediction featurises alike. */
 export interface FeatureOptions {
@@ -63,14 +64,6 @@ export interface Featurizer {
 const SEED_WORD = [0x2545f491, 0x7feb352d, 0x846ca68b, 0x1b873593, 0xcc9e2d51];
 const SEED_CHAR = 0x68e31da4;
 
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /** murmur-style 32-bit hash of a string's UTF-16 units. */
 export function hashString(s: string, seed = 0): number {
