@@ -43,3 +43,11 @@ test('the demo workspace has bilingual templates, a published journey and a draf
   // Demo history predates the journey: nobody is inside it, and nothing was sent.
   assert.equal((await t.nudge.journeys.service.entries(workspaceId, journeys[0]?.id ?? '', { limit: 10, offset: 0 })).items.length, 0);
 });
+
+test('the demo workspace has a promoted recommendation model and online results with clicks and purchases', async () => {
+  const models = await t.nudge.recommendations.service.models(workspaceId);
+  assert.ok(models.items.some((m) => m.promoted));
+  const online = await t.nudge.recommendations.service.metrics(workspaceId, 30);
+  assert.ok(online.total.impressions > 0 && online.total.clicks > 0 && online.total.purchases > 0, JSON.stringify(online));
+  assert.ok(online.total.clicks < online.total.impressions);
+});

@@ -2,6 +2,7 @@ import { parseCatalogItem } from '../catalog/catalog.service.js';
 import type { Nudge } from '../server/nudge.js';
 import { seedDemoAssistant } from '../assistant/assistant.demo.js';
 import { seedDemoMessaging } from './demo.messaging.js';
+import { seedDemoRecommendationActivity } from './demo.recommendations.js';
 import { seedDemoSegments } from './demo.segments.js';
 import { generateDemoShop, type DemoOptions } from './demo.generator.js';
 
@@ -54,12 +55,17 @@ export async function seedDemoWorkspace(
   await nudge.rfm.compute(workspace.id);
   // Example segments, one of each kind of rule; their membership is computed by the queue.
   await seedDemoSegments(nudge.segments.service, workspace.id, { rfmReady: true });
-  // Templates, a published journey and a draft broadcast, so the engage pages have something to open.
-  const segmentIds = new Map((await nudge.segments.service.list(workspace.id)).map((s) => [s.name, s.id]));
-  await seedDemoMessaging(nudge.messaging, nudge.journeys, workspace.id, (name) => segmentIds.get(name));
   // A first recommendation model right away (the fast algorithms), the full comparison in the background.
   await nudge.recommendations.trainNow(workspace.id, { algorithms: ['popularity', 'itemknn'] });
   await nudge.recommendations.service.train(workspace.id);
+  // Lists sent to some customers, with clicks and purchases, so the online results are not empty.
+  const recipients = (await nudge.profiles.orderTotals(workspace.id)).sort((a, b) => a.profileId.localeCompare(b.profileId)).slice(0, 400);
+  const userIds = (await Promise.all(recipients.map((r) => nudge.profiles.get(workspace.id, r.profileId, 0)))).flatMap((p) => (p.userId ? [p.userId] : []));
+  await seedDemoRecommendationActivity({ recommendations: nudge.recommendations.service, ingest: nudge.ingest }, workspace.id, userIds, { now: nudge.clock.now() });
+  // Templates, a published journey and a draft broadcast, so the engage pages have something to open.
+  // After every seeded event, so the journey starts empty (the history predates it).
+  const segmentIds = new Map((await nudge.segments.service.list(workspace.id)).map((s) => [s.name, s.id]));
+  await seedDemoMessaging(nudge.messaging, nudge.journeys, workspace.id, (name) => segmentIds.get(name));
   // The assistant's FAQ and a few conversations (two with customers who have orders), so the inbox is not empty.
   const buyers = (await nudge.profiles.orderTotals(workspace.id)).sort((a, b) => b.lastOrderAt - a.lastOrderAt).slice(0, 30);
   const people = await Promise.all(buyers.map((b) => nudge.profiles.get(workspace.id, b.profileId, 0)));
