@@ -1,16 +1,10 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
-import { readJson, type DialectHelpers } from '../db/dialect.js';
+import { readJson } from '../db/dialect.js';
 import { withTransaction } from '../db/transaction.js';
-import type { Clock } from '../platform/clock.js';
-import type { ProfileService } from '../profiles/profile.service.js';
 import type { ProfileSummary } from '../profiles/profile.schema.js';
-import type { JobQueue } from '../queue/queue.js';
-import type { SegmentDefinition } from '../segments/segment.schema.js';
 import { mayEnter, type PreviousEntry } from './journey.entry.js';
 import { unitHash } from './journey.hash.js';
 import { advance, type AdvanceResult } from './journey.interpreter.js';
-import type { JourneyLifecycleChange } from './journey.engine.js';
+import type { JourneyEngineDeps } from './journey.engine.js';
 import * as repo from './journey.repository.js';
 import type { JourneyRuntime } from './journey.run.js';
 import type { JourneyDefinition } from './journey.schema.js';
@@ -35,15 +29,8 @@ export interface EnterItem {
 
 export type EnterManyOutcome = 'entered' | 'duplicate' | 'refused' | 'inactive' | 'requeued';
 
-export type LifecycleChange = JourneyLifecycleChange;
-
-export interface BatchDeps {
-  db: Kysely<Database>;
-  dialect: DialectHelpers;
-  clock: Clock;
-  queue: JobQueue;
-  profiles: ProfileService;
-  matches(workspaceId: string, profileId: string, rule: SegmentDefinition): Promise<boolean>;
+/** The engine's own collaborators, and the engine functions the batch paths lean on. */
+export interface BatchDeps extends Pick<JourneyEngineDeps, 'db' | 'dialect' | 'clock' | 'queue' | 'profiles' | 'matches' | 'onLifecycle'> {
   workspace: { timezone: string; defaultSendHour: number };
   definition(workspaceId: string, journeyId: string, version: number): Promise<JourneyDefinition>;
   entryIdFor(journeyId: string, profileId: string, triggerKey: string): string;
@@ -51,7 +38,6 @@ export interface BatchDeps {
   input(workspaceId: string, entryId: string, input: JourneyInput): Promise<string>;
   /** Re-enqueue one enter as its own job (its failure is then recorded and retried on its own). */
   requeueEnter(workspaceId: string, items: readonly EnterItem[]): Promise<void>;
-  onLifecycle?: (change: LifecycleChange) => void;
 }
 
 export interface BatchPaths {
