@@ -70,13 +70,8 @@ export type FeedbackTextQuery = z.infer<typeof FeedbackTextQuery>;
 
 export const AspectSentimentSchema = z.object({ aspect: AspectName, polarity: SentimentLabelSchema, score: z.number() });
 
-export const FeedbackText = z.object({
-  messageId: z.string(),
-  profileId: z.string(),
-  event: z.string(),
-  property: z.string(),
-  timestamp: z.iso.datetime(),
-  text: z.string(),
+/** What the analysis found in one text: stored per event, or returned for a text analysed on request. */
+const TextAnalysis = z.object({
   language: z.string(),
   sentiment: SentimentLabelSchema.nullable(),
   score: z.number().nullable(),
@@ -87,6 +82,17 @@ export const FeedbackText = z.object({
   aspects: z.array(AspectSentimentSchema),
   flags: z.array(z.string()),
 });
+
+export const FeedbackText = z
+  .object({
+    messageId: z.string(),
+    profileId: z.string(),
+    event: z.string(),
+    property: z.string(),
+    timestamp: z.iso.datetime(),
+    text: z.string(),
+  })
+  .extend(TextAnalysis.shape);
 export type FeedbackText = z.infer<typeof FeedbackText>;
 
 export const FeedbackTextList = z.object({ items: z.array(FeedbackText) });
@@ -94,17 +100,7 @@ export type FeedbackTextList = z.infer<typeof FeedbackTextList>;
 
 /** A text analysed on request (not stored): the route rejects texts over 10,000 characters. */
 export const AnalyzeRequest = z.object({ text: z.string().min(1) });
-export const AnalyzeResponse = z.object({
-  language: z.string(),
-  sentiment: SentimentLabelSchema.nullable(),
-  score: z.number().nullable(),
-  intent: z.string().nullable(),
-  spam: z.boolean(),
-  complaint: z.boolean(),
-  keywords: z.array(z.string()),
-  aspects: z.array(AspectSentimentSchema),
-  flags: z.array(z.string()),
-});
+export const AnalyzeResponse = TextAnalysis;
 export type AnalyzeResponse = z.infer<typeof AnalyzeResponse>;
 
 /** The enrich job's payload: texts of one workspace's committed events. */
