@@ -8,7 +8,7 @@ import { assistantRoutes } from './assistant.routes.js';
 import { createAssistantService, type AssistantService, type InboxRecommender, type SentimentScorer } from './assistant.service.js';
 import { createAssistantSettings, type AssistantSettingsService } from './assistant.settings.js';
 import type { DialogueThresholds } from './dialogue.js';
-import { trainIntentClassifier } from './intents.js';
+import { lazyIntentClassifier } from './intents.js';
 import { widgetIdentitySecret } from './identity.js';
 import { createKnowledgeBase, type KnowledgeBase } from './kb.service.js';
 import { defaultSentimentScorer } from './sentiment.provider.js';
@@ -49,7 +49,7 @@ export function createAssistant(deps: {
     db: deps.db,
     clock: deps.clock,
     kb,
-    intents: trainIntentClassifier(),
+    intents: lazyIntentClassifier(),
     profiles: deps.profiles,
     ingest: deps.ingest,
     settings,

@@ -15,6 +15,15 @@ export interface IntentClassifier {
 
 const isIntent = (s: string): s is Intent => (INTENTS as readonly string[]).includes(s);
 
+/**
+ * The built-in intent classifier, trained the first time a message needs it: training takes about
+ * half a second (jieba included), which every process start and every CLI command would otherwise pay.
+ */
+export function lazyIntentClassifier(seed = 1): IntentClassifier {
+  let trained: IntentClassifier | null = null;
+  return { classify: (text) => (trained ??= trainIntentClassifier(seed)).classify(text) };
+}
+
 /** Train the built-in intent classifier on intents.data.ts (a few hundred short texts: milliseconds). */
 export function trainIntentClassifier(seed = 1): IntentClassifier {
   const texts: string[] = [];
