@@ -1,6 +1,6 @@
 import { readJson } from '../db/dialect.js';
 import { withTransaction } from '../db/transaction.js';
-import type { ProfileSummary } from '../profiles/profile.schema.js';
+import type { ProfileContact } from '../profiles/profile.contacts.js';
 import { mayEnter, type PreviousEntry } from './journey.entry.js';
 import { unitHash } from './journey.hash.js';
 import { advance, type AdvanceResult } from './journey.interpreter.js';
@@ -65,7 +65,7 @@ export function listenedNames(def: JourneyDefinition): ReadonlySet<string> {
 export function createBatchPaths(deps: BatchDeps): BatchPaths {
   const { db, clock, queue } = deps;
 
-  function runtime(workspaceId: string, entry: JourneyRuntime['entry'], profile: ProfileSummary): JourneyRuntime {
+  function runtime(workspaceId: string, entry: JourneyRuntime['entry'], profile: Pick<ProfileContact, 'id' | 'traits'>): JourneyRuntime {
     return { clock, entry, profile: { id: profile.id, traits: profile.traits }, workspace: deps.workspace, matches: (rule) => deps.matches(workspaceId, profile.id, rule), hash: unitHash };
   }
 
@@ -95,7 +95,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
       });
       const existing = await repo.existingEntryIds(db, workspaceId, candidates.map((c) => c.entryId));
       const fresh = candidates.filter((c) => (existing.has(c.entryId) ? void (outcomes[c.i] = 'duplicate') : true));
-      const profiles = await deps.profiles.summaries(workspaceId, fresh.map((c) => c.item.profileId));
+      const profiles = await deps.profiles.contacts(workspaceId, fresh.map((c) => c.item.profileId));
       const advanced: (Candidate & { result: AdvanceResult } & EntryWrites)[] = [];
       const left: Candidate[] = [];
       for (const c of fresh) {
@@ -251,7 +251,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
       }
       toAdvance.push({ i: r.i, row, input: r.input, state });
     }
-    const profiles = await deps.profiles.summaries(workspaceId, toAdvance.map((p) => p.row.profile_id));
+    const profiles = await deps.profiles.contacts(workspaceId, toAdvance.map((p) => p.row.profile_id));
     const rearm: { entryId: string; at: number }[] = [];
     for (const p of toAdvance) {
       const profile = profiles.get(p.row.profile_id);

@@ -48,7 +48,7 @@ export function createFeedback(deps: {
 }): Feedback {
   const { db, clock, queue } = deps;
   const service = createFeedbackService({ db, dialect: deps.dialect, clock, queue, eventStore: deps.eventStore, models: deps.models });
-  const liveProfiles = async (ws: string, ids: readonly string[]) => new Map([...(await deps.profiles.summaries(ws, ids))].map(([asked, p]) => [asked, p.id]));
+  const liveProfiles = async (ws: string, ids: readonly string[]) => new Map([...(await deps.profiles.contacts(ws, ids))].map(([asked, p]) => [asked, p.id]));
   const recomputeTraits = (ws: string) => recomputeFeedbackTraits({ db, clock, traits: deps.computedTraits, liveProfiles }, ws);
 
   queue.register<unknown>(

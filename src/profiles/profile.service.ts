@@ -25,11 +25,6 @@ export interface ProfileService {
   countWhere(workspaceId: string, restrict?: RawBuilder<boolean>): Promise<number>;
   /** One profile by profile id, userId, anonymousId or email (a merged profile leads to its survivor). */
   get(workspaceId: string, idOrKey: string, eventLimit?: number): Promise<ProfileDetail>;
-  /**
-   * The live profiles of these profile ids in one read (merges followed, as `get` follows them),
-   * keyed by the id asked for; ids that lead to no profile are left out.
-   */
-  summaries(workspaceId: string, profileIds: readonly string[]): Promise<Map<string, ProfileSummary>>;
   /** Many profiles by id or key at once, resolved as `get` does, keyed by what was asked; unknown ones are absent. */
   contacts(workspaceId: string, idsOrKeys: readonly string[]): Promise<Map<string, ProfileContact>>;
   events(workspaceId: string, idOrKey: string, query: { limit: number; before?: string | undefined }): Promise<EventList>;
@@ -45,8 +40,6 @@ export interface ProfileService {
 }
 
 type ProfileRow = Selectable<ProfileTable>;
-/** Ids per `in (…)` list of a bulk read. */
-const SUMMARY_CHUNK = 500;
 
 function displayName(traits: Record<string, unknown>): string | null {
   const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
@@ -167,27 +160,6 @@ export function createProfileService(deps: {
         events,
         computedTraits,
       };
-    },
-
-    async summaries(workspaceId, profileIds) {
-      const out = new Map<string, ProfileSummary>();
-      const ids = [...new Set(profileIds)];
-      for (let i = 0; i < ids.length; i += SUMMARY_CHUNK) {
-        const rows = await db.selectFrom('profiles').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', ids.slice(i, i + SUMMARY_CHUNK)).execute();
-        for (const row of rows) {
-          if (!row.merged_into) {
-            out.set(row.id, toSummary(row));
-            continue;
-          }
-          // Merged away (rare): followed one at a time, as `get` does.
-          try {
-            out.set(row.id, toSummary(await findLive(workspaceId, row.merged_into)));
-          } catch (err) {
-            if (!(err instanceof UserError)) throw err;
-          }
-        }
-      }
-      return out;
     },
 
     contacts(workspaceId, idsOrKeys) {
