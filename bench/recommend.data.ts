@@ -2,7 +2,8 @@
 // copied into the repo). Every interaction is a positive of weight 1 (the Recommenders.jl protocol).
 import fs from 'node:fs';
 import { generateDemoShop } from '../src/demo/demo.generator.js';
-import { csrFromCoo, mapValues, type Csr } from '../src/ml/sparse.js';
+import type { Csr } from '../src/ml/sparse.js';
+import { binaryInteractions } from '../src/recommend/interactions.js';
 
 export interface Dataset {
   readonly name: string;
@@ -11,34 +12,8 @@ export interface Dataset {
   readonly items: number;
 }
 
-/** Dense 0-based ids in order of first appearance. */
-class Ids {
-  private readonly map = new Map<string, number>();
-  id(key: string): number {
-    let v = this.map.get(key);
-    if (v === undefined) {
-      v = this.map.size;
-      this.map.set(key, v);
-    }
-    return v;
-  }
-  get size(): number {
-    return this.map.size;
-  }
-}
-
 function build(name: string, pairs: Iterable<[string, string]>): Dataset {
-  const users = new Ids();
-  const items = new Ids();
-  const r: number[] = [];
-  const c: number[] = [];
-  for (const [u, i] of pairs) {
-    r.push(users.id(u));
-    c.push(items.id(i));
-  }
-  // A repeated (user, item) pair is still one positive.
-  const matrix = mapValues(csrFromCoo(users.size, items.size, r, c), () => 1);
-  return { name, matrix, users: users.size, items: items.size };
+  return { name, ...binaryInteractions(pairs) };
 }
 
 /** MovieLens-100K u.data: user \t item \t rating \t timestamp; every rating is a positive. */

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
-import { csrFromCoo, type Csr } from '../ml/sparse.js';
+import type { Csr } from '../ml/sparse.js';
 import { availableAlgorithms } from '../recommend/algorithms.js';
+import { binaryInteractions } from '../recommend/interactions.js';
 import { fitAll, type FittedModel } from '../recommend/recommend.fit.js';
 import { TrainableAlgorithm } from '../recommend/recommend.schema.js';
 import { createNudge } from '../server/nudge.js';
@@ -18,10 +19,7 @@ import { progressBar } from './progress.js';
 /** Lines of `user item [weight] [timestamp]` separated by tabs, commas or spaces (MovieLens u.data, a CSV export); a header line is skipped. */
 export function readInteractionsFile(path: string): { matrix: Csr; users: number; items: number } {
   if (!fs.existsSync(path)) throw new Error(`No such file: ${path}`);
-  const users = new Map<string, number>();
-  const items = new Map<string, number>();
-  const rows: number[] = [];
-  const cols: number[] = [];
+  const pairs: Array<[string, string]> = [];
   const lines = fs.readFileSync(path, 'utf8').split(/\r?\n/);
   lines.forEach((line, n) => {
     const text = line.trim();
@@ -31,17 +29,11 @@ export function readInteractionsFile(path: string): { matrix: Csr; users: number
     // A header (user,item,…) is skipped; so is any line whose weight is not a number.
     if (n === 0 && /^(user|customer|profile)/i.test(cells[0] ?? '')) return;
     const [u = '', i = ''] = cells;
-    let r = users.get(u);
-    if (r === undefined) users.set(u, (r = users.size));
-    let c = items.get(i);
-    if (c === undefined) items.set(i, (c = items.size));
-    rows.push(r);
-    cols.push(c);
+    pairs.push([u, i]);
   });
-  if (rows.length < 10) throw new Error(`${path}: ${rows.length} interactions; at least 10 are needed to evaluate`);
-  // Every interaction is a positive with weight 1 (the protocol of the published bars); repeats collapse to 1.
-  const summed = csrFromCoo(users.size, items.size, rows, cols);
-  return { matrix: { ...summed, data: summed.data.fill(1) }, users: users.size, items: items.size };
+  if (pairs.length < 10) throw new Error(`${path}: ${pairs.length} interactions; at least 10 are needed to evaluate`);
+  // Every interaction is a positive with weight 1 (the protocol of the published bars).
+  return binaryInteractions(pairs);
 }
 
 function parseAlgorithms(list: string | undefined): TrainableAlgorithm[] {
