@@ -24,6 +24,24 @@ export interface StagedEvent {
 /** An event ready to store: its profile resolved. */
 export type EventRow = StagedEvent & { profileId: string };
 
+const parsedProperties = new WeakMap<StagedEvent, Record<string, unknown>>();
+
+/**
+ * An event's properties, parsed once per event object: the listeners of a committed batch
+ * (journey triggers, feedback, recommendations) each read them, and a broadcast commits a hundred
+ * thousand `message.sent` events. Shared between readers, so never to be mutated. Properties that
+ * are not a JSON object (validated at ingest, so only a corrupt row) read as {}.
+ */
+export function eventProperties(e: StagedEvent): Record<string, unknown> {
+  let p = parsedProperties.get(e);
+  if (p === undefined) {
+    const value = readJson<unknown>(e.propertiesJson, {});
+    p = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}; // a plain object, checked
+    parsedProperties.set(e, p);
+  }
+  return p;
+}
+
 /** An accepted event as the request path produces it: properties and context still parsed. */
 export interface AcceptedEvent {
   messageId: string;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { EventRow } from '../events/event.store.js';
+import { eventProperties, type EventRow } from '../events/event.store.js';
 import type { CommittedBatch } from '../ingest/ingest.service.js';
 import type { Clock } from '../platform/clock.js';
 import type { ProfileService } from '../profiles/profile.service.js';
@@ -36,14 +36,8 @@ export interface Triggers {
 /** The journey view of a stored event (track/page/screen with a name). */
 export function journeyEvent(e: EventRow): JourneyEvent | null {
   if (e.name === null || (e.type !== 'track' && e.type !== 'page' && e.type !== 'screen')) return null;
-  let properties: Record<string, JsonValue> = {};
-  try {
-    const parsed: unknown = JSON.parse(e.propertiesJson);
-    // Properties were validated as a JSON object at ingest.
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) properties = parsed as Record<string, JsonValue>;
-  } catch {
-    // Unreadable properties: matched as none.
-  }
+  // Parsed JSON (validated as an object at ingest), so every value is a JsonValue.
+  const properties = eventProperties(e) as Record<string, JsonValue>;
   return { name: e.name, properties, timestamp: e.timestamp, messageId: e.messageId };
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { readJson, type DialectHelpers } from '../db/dialect.js';
 import { withTransaction } from '../db/transaction.js';
-import type { EventRow, EventStore } from '../events/event.store.js';
+import { eventProperties, type EventRow, type EventStore } from '../events/event.store.js';
 import type { CommittedBatch } from '../ingest/ingest.service.js';
 import type { Clock } from '../platform/clock.js';
 import { jsonPath, UserError } from '../platform/errors.js';
@@ -77,7 +77,7 @@ interface SourceEvent {
 }
 
 const fromRow = (e: EventRow): SourceEvent | null =>
-  e.type === 'track' && e.name !== null ? { messageId: e.messageId, profileId: e.profileId, name: e.name, properties: readJson<unknown>(e.propertiesJson, null), timestamp: e.timestamp } : null;
+  e.type === 'track' && e.name !== null ? { messageId: e.messageId, profileId: e.profileId, name: e.name, properties: eventProperties(e), timestamp: e.timestamp } : null;
 
 export function createFeedbackService(deps: { db: Kysely<Database>; dialect: DialectHelpers; clock: Clock; queue: JobQueue; eventStore: EventStore; models: NlpModelProvider }): FeedbackService {
   const { db, dialect, clock, queue } = deps;

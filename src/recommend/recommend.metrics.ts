@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { readJson } from '../db/dialect.js';
+import { eventProperties } from '../events/event.store.js';
 import type { CommittedBatch } from '../ingest/ingest.service.js';
 import { findSlots, insertOutcomes, listModels, outcomeTotals, slotsOfProfile, slotTotals, type NewOutcomeRow } from './recommend.repository.js';
 import type { OnlineMetrics } from './recommend.schema.js';
@@ -36,7 +37,9 @@ export async function attributeBatch(db: Kysely<Database>, batch: CommittedBatch
   const orders: { profileId: string; at: number; lines: { productId: string; revenue: number }[] }[] = [];
   for (const e of batch.events) {
     if (e.type !== 'track' && e.type !== 'page') continue;
-    const props = readJson<Record<string, unknown>>(e.propertiesJson, {});
+    // Only orders and events carrying a slot id (`rs_…`, in a property or the page URL) can count.
+    if (e.name !== 'Order Completed' && !e.propertiesJson.includes('rs_') && !e.contextJson.includes('rs_')) continue;
+    const props = eventProperties(e);
     if (e.name === 'Order Completed' && Array.isArray(props.products)) {
       const lines: { productId: string; revenue: number }[] = [];
       for (const p of props.products) {

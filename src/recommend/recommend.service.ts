@@ -3,7 +3,7 @@ import type { CatalogService } from '../catalog/catalog.service.js';
 import type { Database } from '../db/database.js';
 import { readJson } from '../db/dialect.js';
 import { withTransaction } from '../db/transaction.js';
-import type { EventStore } from '../events/event.store.js';
+import { eventProperties, type EventStore } from '../events/event.store.js';
 import type { CommittedBatch } from '../ingest/ingest.service.js';
 import type { Product, RecommendationProvider } from '../messaging/template.render.js';
 import { audit } from '../platform/audit.js';
@@ -326,7 +326,7 @@ export function createRecommendService(deps: RecommendServiceDeps): RecommendSer
           if (!ev.name) continue;
           const bits = ev.name === 'Order Completed' ? KIND_PURCHASED : ev.name === 'Product Added' ? KIND_CARTED : ev.name === 'Product Viewed' ? KIND_VIEWED : 0;
           if (!bits) continue;
-          const props = readJson<Record<string, unknown>>(ev.propertiesJson, {});
+          const props = eventProperties(ev);
           const keys = [ev.profileId, ...(ev.userId ? [ev.userId] : [])];
           for (const id of productIdsOf(props).ids) noteInteraction(s, keys, id, bits);
         }
