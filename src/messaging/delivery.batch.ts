@@ -14,7 +14,7 @@ import { renderPayload } from './delivery.render.js';
 import { groupCommit } from './group-commit.js';
 import { findByIds, findByKeys, insertMessages, recordOutcomes, updateFencedManyLocked, type OutcomeColumns } from './message.bulk.js';
 import type { MessageEventRecorder } from './message-events.js';
-import { previewOf, recipientOf, StoredRequest, type MessagePayload } from './message.payload.js';
+import { previewOf, recipientOf, type MessagePayload, type StoredRequest } from './message.payload.js';
 import type { MessagePatch, MessageRow } from './message.repository.js';
 import { newMessageRow, type FreshMessageRow } from './message.rows.js';
 import type { DeliveryRequest, DeliveryResult } from './message.schema.js';
@@ -234,8 +234,9 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
       });
       const context = async (_ws: string, _p: string | null, extra: Parameters<typeof build>[1]) => build(profileContext(contact), extra);
       try {
-        // Parsed back from the stored text, as a retry would read it.
-        const payload = await renderPayload({ db, clock, tracking: h.tracking, template: (id) => p.templates.get(id), templates: { context } }, row, StoredRequest.parse(JSON.parse(row.request)));
+        // Read back from the stored text, as a retry reads it (our own serialisation of a StoredRequest, just written).
+        const stored = JSON.parse(row.request) as StoredRequest;
+        const payload = await renderPayload({ db, clock, tracking: h.tracking, template: (id) => p.templates.get(id), templates: { context } }, row, stored);
         const { subject, preview } = previewOf(payload);
         rows.push({ index, payload, row: { ...row, payload: JSON.stringify(payload), subject, preview, to_address: recipientOf(payload), locale: payload.locale } });
       } catch (err) {

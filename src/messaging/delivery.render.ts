@@ -21,6 +21,15 @@ export interface RenderDeps {
   template?: (id: string) => TemplateRow | undefined;
 }
 
+/** A template row's stored JSON, parsed once per row object (a batch renders the same row for every recipient). */
+const parsedRows = new WeakMap<TemplateRow, { body: TemplateBody; locale: Locale; channel: Channel }>();
+
+function parsedTemplate(t: TemplateRow): { body: TemplateBody; locale: Locale; channel: Channel } {
+  let hit = parsedRows.get(t);
+  if (!hit) parsedRows.set(t, (hit = { body: TemplateBody.parse(readJson(t.body, {})), locale: Locale.parse(t.default_locale), channel: Channel.parse(t.channel) }));
+  return hit;
+}
+
 /**
  * Render a queued message for its recipient: the template in the customer's language (their
  * `locale` trait), the unsubscribe link of a marketing message in the context (and, for email,
@@ -30,7 +39,7 @@ export interface RenderDeps {
 export async function renderPayload(deps: RenderDeps, r: MessageRow, request: StoredRequest): Promise<MessagePayload> {
   const t = r.template_id ? await (deps.template ? deps.template(r.template_id) : findTemplate(deps.db, r.workspace_id, r.template_id)) : undefined;
   if (!t) throw notFound('Template', 'templateId');
-  const channel = Channel.parse(t.channel);
+  const { channel } = parsedTemplate(t);
   const ref = { workspaceId: r.workspace_id, messageId: r.id };
   // Unsubscribing needs a customer to record it on: test sends to a bare address carry none.
   const unsubscribeUrl =
@@ -42,8 +51,7 @@ export async function renderPayload(deps: RenderDeps, r: MessageRow, request: St
     journey: request.journey,
     message: unsubscribeUrl ? { unsubscribeUrl, preferencesUrl: unsubscribeUrl } : {},
   });
-  const body = TemplateBody.parse(readJson(t.body, {}));
-  const locale = Locale.parse(t.default_locale);
+  const { body, locale } = parsedTemplate(t);
   const options = { clock: deps.clock };
   switch (body.channel) {
     case 'email': {

@@ -267,9 +267,12 @@ export async function renderField(source: string, mode: FieldMode, host: Omit<Re
     const { ctx } = host;
     const scope = { profile: ctx.profile, traits: ctx.traits ?? ctx.profile.traits, event: ctx.event ?? null, workspace: ctx.workspace, journey: ctx.journey ?? null, message: ctx.message ?? {} };
     const engine = engines[mode];
-    const liquidCtx = new Context(scope, engine.options, { sync: false }, { liquid: engine });
+    // Only `{% recommend %}` waits for anything (its provider): other fields render synchronously,
+    // without a promise per tag and output (most of a broadcast's rendering time otherwise).
+    const sync = !source.includes('recommend');
+    const liquidCtx = new Context(scope, engine.options, { sync }, { liquid: engine });
     liquidCtx.setRegister(HOST, { ...host, mode });
-    const out: unknown = await engine.render(tpl, liquidCtx);
+    const out: unknown = sync ? engine.renderSync(tpl, liquidCtx) : await engine.render(tpl, liquidCtx);
     return typeof out === 'string' ? out : String(out);
   } catch (err) {
     const cause = err instanceof LiquidError ? (err.originalError ?? err) : err;
