@@ -9,7 +9,7 @@ import * as repo from './journey.repository.js';
 import type { JourneyRuntime } from './journey.run.js';
 import type { JourneyDefinition } from './journey.schema.js';
 import { JourneyState, TERMINAL_STATUSES, type JourneyEvent, type JourneyInput } from './journey.state.js';
-import { enqueueFollowUps, entryPatch, terminalKind, writesOf, type EntryWrites } from './journey.writes.js';
+import { enqueueFollowUps, entryPatch, MAX_BATCH, terminalKind, writesOf, type EntryWrites } from './journey.writes.js';
 
 /**
  * The engine's batch paths (journey.engine.ts keeps the one-entry ones): many entries read in a few
@@ -30,7 +30,7 @@ export interface EnterItem {
 export type EnterManyOutcome = 'entered' | 'duplicate' | 'refused' | 'inactive' | 'requeued';
 
 /** The engine's own collaborators, and the engine functions the batch paths lean on. */
-export interface BatchDeps extends Pick<JourneyEngineDeps, 'db' | 'dialect' | 'clock' | 'queue' | 'profiles' | 'matches' | 'onLifecycle'> {
+export interface BatchDeps extends Pick<JourneyEngineDeps, 'db' | 'dialect' | 'clock' | 'queue' | 'profiles' | 'matches' | 'onLifecycle' | 'runEffects'> {
   workspace: { timezone: string; defaultSendHour: number };
   definition(workspaceId: string, journeyId: string, version: number): Promise<JourneyDefinition>;
   entryIdFor(journeyId: string, profileId: string, triggerKey: string): string;
@@ -44,6 +44,8 @@ export interface BatchPaths {
   enterMany(workspaceId: string, items: readonly EnterItem[]): Promise<EnterManyOutcome[]>;
   inputMany(workspaceId: string, items: readonly { entryId: string; input: JourneyInput }[]): Promise<string[]>;
   eventMany(workspaceId: string, events: readonly { profileId: string; event: JourneyEvent }[]): Promise<void>;
+  /** Of `events`, those some running entry of their customer would take (what eventMany acts on); the others need no job. */
+  listened<E extends { profileId: string; event: JourneyEvent }>(workspaceId: string, events: readonly E[]): Promise<E[]>;
 }
 
 const pairKey = (journeyId: string, profileId: string) => `${journeyId}\u0000${profileId}`;
@@ -160,8 +162,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
         deps.onLifecycle?.({ ...change, kind: 'entered', reason: null, at: now });
         if (TERMINAL_STATUSES.has(a.result.state.status)) deps.onLifecycle?.({ ...change, kind: terminalKind(a.result.state), reason: a.result.state.endReason ?? null, at: now });
       }
-      await enqueueFollowUps(
-        queue,
+      await followUp(
         workspaceId,
         decided.written.flatMap((a) => a.timers.map((at) => ({ entryId: a.entryId, at }))),
         decided.written.flatMap((a) => a.effectIds),
@@ -188,36 +189,80 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
     },
 
     async eventMany(workspaceId, events) {
-      const running = await repo.runningEntriesWithTrigger(db, workspaceId, events.map((e) => e.profileId));
-      const byProfile = new Map<string, typeof running>();
-      for (const r of running) {
-        const list = byProfile.get(r.profile_id);
-        if (list) list.push(r);
-        else byProfile.set(r.profile_id, [r]);
-      }
-      // Of an active journey, only events it listens for can change an entry (the interpreter
-      // answers any other with no_match), so the others are not read, parsed or advanced at all.
-      // Entries of paused or archived journeys go through as before (paused holds, archived exits).
-      const journeys = await activeJourneys(workspaceId, running.map((r) => r.journey_id));
-      const listening = new Map<string, ReadonlySet<string> | null>();
-      for (const r of running) {
-        const key = `${r.journey_id}\u0000${r.version}`;
-        if (listening.has(key)) continue;
-        listening.set(key, journeys.get(r.journey_id)?.status === 'active' ? listenedNames(await deps.definition(workspaceId, r.journey_id, r.version)) : null);
-      }
-      const items: { entryId: string; input: JourneyInput }[] = [];
-      for (const { profileId, event } of events) {
-        for (const e of byProfile.get(profileId) ?? []) {
-          // The event that started an entry is not also an answer to its waits.
-          if (event.messageId !== undefined && e.trigger_key === `event:${event.messageId}`) continue;
-          const names = listening.get(`${e.journey_id}\u0000${e.version}`);
-          if (names && !names.has(event.name)) continue;
-          items.push({ entryId: e.id, input: { kind: 'event', event } });
-        }
-      }
+      const items = await answers(workspaceId, events);
       if (items.length > 0) await paths.inputMany(workspaceId, items);
     },
+
+    async listened(workspaceId, events) {
+      // A first cut without reading any entry: the names some version of an active journey listens
+      // for (versions run 1..current and never change, so their definitions come from the cache).
+      // Entries of paused journeys hold whatever comes, and archived journeys' entries are let go by
+      // their release job, so only active journeys' entries can take an event.
+      const names = new Set<string>();
+      for (const j of await repo.activeJourneysAll(db, workspaceId)) {
+        for (let v = 1; v <= (j.current_version ?? 0); v++) for (const n of listenedNames(await deps.definition(workspaceId, j.id, v))) names.add(n);
+      }
+      const candidates = events.filter((e) => names.has(e.event.name));
+      if (candidates.length === 0) return [];
+      const wanted = new Set((await answers(workspaceId, candidates)).map((a) => a.event));
+      return candidates.filter((e) => wanted.has(e.event));
+    },
   };
+
+  /**
+   * The inputs `events` are for running entries: each event to every running entry of its customer
+   * that can react to it. Of an active journey, only events it listens for can change an entry (the
+   * interpreter answers any other with no_match), so the others are not read, parsed or advanced at
+   * all. Entries of paused or archived journeys get every event, as before (paused holds, archived exits).
+   */
+  async function answers(workspaceId: string, events: readonly { profileId: string; event: JourneyEvent }[]): Promise<{ entryId: string; input: JourneyInput; event: JourneyEvent }[]> {
+    const running = await repo.runningEntriesWithTrigger(db, workspaceId, events.map((e) => e.profileId));
+    if (running.length === 0) return [];
+    const byProfile = new Map<string, typeof running>();
+    for (const r of running) {
+      const list = byProfile.get(r.profile_id);
+      if (list) list.push(r);
+      else byProfile.set(r.profile_id, [r]);
+    }
+    const journeys = await activeJourneys(workspaceId, running.map((r) => r.journey_id));
+    const listening = new Map<string, ReadonlySet<string> | null>();
+    for (const r of running) {
+      const key = `${r.journey_id}\u0000${r.version}`;
+      if (listening.has(key)) continue;
+      listening.set(key, journeys.get(r.journey_id)?.status === 'active' ? listenedNames(await deps.definition(workspaceId, r.journey_id, r.version)) : null);
+    }
+    const items: { entryId: string; input: JourneyInput; event: JourneyEvent }[] = [];
+    for (const { profileId, event } of events) {
+      for (const e of byProfile.get(profileId) ?? []) {
+        // The event that started an entry is not also an answer to its waits.
+        if (event.messageId !== undefined && e.trigger_key === `event:${event.messageId}`) continue;
+        const names = listening.get(`${e.journey_id}\u0000${e.version}`);
+        if (names && !names.has(event.name)) continue;
+        items.push({ entryId: e.id, input: { kind: 'event', event }, event });
+      }
+    }
+    return items;
+  }
+
+  /**
+   * After a batch's commit: its timers are enqueued, and its outbox rows are carried out right here
+   * (the sends of a batch in one sendMany), without an effect job between. Rows this cannot finish
+   * (an error) are left to effect jobs, as they would have been; a crash before they are done
+   * leaves them pending for the recovery sweep. Either way each row is idempotent.
+   */
+  async function followUp(workspaceId: string, timers: readonly { entryId: string; at: number }[], effectIds: readonly string[]): Promise<void> {
+    await enqueueFollowUps(queue, workspaceId, timers, []);
+    const run = deps.runEffects;
+    if (!run) return enqueueFollowUps(queue, workspaceId, [], effectIds);
+    for (let i = 0; i < effectIds.length; i += MAX_BATCH) {
+      try {
+        await run(workspaceId, effectIds.slice(i, i + MAX_BATCH));
+      } catch {
+        // The effect job retries these (and reports what keeps failing).
+        return enqueueFollowUps(queue, workspaceId, [], effectIds.slice(i));
+      }
+    }
+  }
 
   /** One input for each of distinct entries. */
   async function inputRound(workspaceId: string, round: readonly { i: number; entryId: string; input: JourneyInput }[], outcomes: string[]): Promise<void> {
@@ -274,8 +319,8 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
     // Updated in id order, so two batches sharing entries on PostgreSQL wait for each other rather than deadlock.
     const planned = decided.map((d) => ({ ...d, ...writesOf(clock.now(), workspaceId, d.row.id, d.state, d.result) })).sort((a, b) => (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0));
     const written = planned.length === 0 ? [] : await withTransaction(db, async (trx) => {
-      const ok: typeof planned = [];
-      for (const p of planned) if (await repo.updateEntryFenced(trx, p.row, entryPatch(p.result.state, now))) ok.push(p);
+      const done = await repo.updateEntriesFenced(trx, deps.dialect, workspaceId, planned.map((p) => ({ row: p.row, patch: entryPatch(p.result.state, now) })));
+      const ok = planned.filter((p) => done.has(p.row.id));
       await repo.writeTransitions(trx, workspaceId, ok.map((p) => ({ journeyId: p.row.journey_id, writes: p.writes })));
       return ok;
     });
@@ -290,7 +335,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
         deps.onLifecycle?.({ workspaceId, journeyId: p.row.journey_id, version: p.row.version, entryId: p.row.id, profileId: p.row.profile_id, kind: terminalKind(p.result.state), reason: p.result.state.endReason ?? null, at: now });
       }
     }
-    await enqueueFollowUps(queue, workspaceId, [...rearm, ...written.flatMap((p) => p.timers.map((at) => ({ entryId: p.row.id, at })))], written.flatMap((p) => p.effectIds));
+    await followUp(workspaceId, [...rearm, ...written.flatMap((p) => p.timers.map((at) => ({ entryId: p.row.id, at })))], written.flatMap((p) => p.effectIds));
     let failure: unknown;
     for (const l of left) {
       try {

@@ -75,6 +75,8 @@ export interface JourneyEngine {
   inputMany(workspaceId: string, items: readonly { entryId: string; input: JourneyInput }[]): Promise<string[]>;
   /** `event` for many events of one workspace. */
   eventMany(workspaceId: string, events: readonly { profileId: string; event: JourneyEvent }[]): Promise<void>;
+  /** Of `events`, those a running entry would take: the rest need no event job (journey.batch.ts). */
+  listened<E extends { profileId: string; event: JourneyEvent }>(workspaceId: string, events: readonly E[]): Promise<E[]>;
   /** Feed one input to an entry; returns why it was ignored, or 'applied'. */
   input(workspaceId: string, entryId: string, input: JourneyInput): Promise<string>;
   /** Every running entry of the profile gets the event (waits, goals, exit events). */
@@ -160,7 +162,7 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
     enqueueFollowUps(queue, workspaceId, timers.map((at) => ({ entryId, at })), effectIds);
 
   const batch = createBatchPaths({
-    ...{ db, dialect: deps.dialect, clock, queue, profiles: deps.profiles, matches: deps.matches, workspace, definition, entryIdFor, onLifecycle: deps.onLifecycle },
+    ...{ db, dialect: deps.dialect, clock, queue, profiles: deps.profiles, matches: deps.matches, workspace, definition, entryIdFor, onLifecycle: deps.onLifecycle, runEffects: deps.runEffects },
     input: (workspaceId, entryId, input) => engine.input(workspaceId, entryId, input),
     requeueEnter: async (workspaceId, items) => {
       await queue.enqueueMany(ENTER_QUEUE, items.map((item) => ({ payload: { workspaceId, ...item }, options: { workspaceId, dedupeKey: enterDedupeKey(item) } })));
@@ -172,6 +174,7 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
     enterMany: batch.enterMany,
     inputMany: batch.inputMany,
     eventMany: batch.eventMany,
+    listened: batch.listened,
 
     async enter(p) {
       const journey = await repo.findJourney(db, p.workspaceId, p.journeyId);

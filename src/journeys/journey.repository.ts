@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { Database, JourneyEffectTable, JourneyEntryTable, JourneyStepTable, JourneyTableRow } from '../db/database.js';
+import type { DialectHelpers } from '../db/dialect.js';
 
 /** Queries over the journey tables. Every function takes the db handle or a transaction first (STYLE §3). */
 
@@ -17,6 +18,10 @@ export const listJourneys = (db: Db, workspaceId: string): Promise<JourneyRow[]>
 /** Active journeys whose published entry is of one of these kinds (the triggers' lookup). */
 export const activeJourneys = (db: Db, workspaceId: string, kinds: readonly string[]): Promise<JourneyRow[]> =>
   db.selectFrom('journeys').selectAll().where('workspace_id', '=', workspaceId).where('status', '=', 'active').where('entry_kind', 'in', kinds).execute();
+
+/** A workspace's active journeys, whatever their entry. */
+export const activeJourneysAll = (db: Db, workspaceId: string): Promise<JourneyRow[]> =>
+  db.selectFrom('journeys').selectAll().where('workspace_id', '=', workspaceId).where('status', '=', 'active').execute();
 
 /** Every workspace's active scheduled journeys (the daily sweep). */
 export const scheduledJourneys = (db: Db): Promise<JourneyRow[]> =>
@@ -130,6 +135,41 @@ export async function updateEntryFenced(trx: Transaction<Database>, row: EntryRo
     .where('seq', '=', row.seq)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/** Rows per fenced multi-row update: 8 values a row. */
+const FENCED_ROWS = 300;
+
+/**
+ * updateEntryFenced for many entries of one workspace in one statement per chunk (`update … from
+ * (values …)`, as message.bulk.ts records outcomes): each row is written only if its `seq` is still
+ * the one read. On PostgreSQL the rows are locked in id order first, so two batches sharing entries
+ * queue behind each other instead of deadlocking. Returns the ids written.
+ */
+export async function updateEntriesFenced(
+  trx: Transaction<Database>,
+  dialect: Pick<DialectHelpers, 'jsonType' | 'supportsRowLocks'>,
+  workspaceId: string,
+  items: readonly { row: EntryRow; patch: Pick<EntryRow, 'state' | 'status' | 'node_id' | 'wake_at' | 'ended_at' | 'updated_at'> }[],
+): Promise<Set<string>> {
+  const written = new Set<string>();
+  const json = sql.raw(dialect.jsonType);
+  const sorted = [...items].sort((a, b) => (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0));
+  for (const part of chunks(sorted, FENCED_ROWS)) {
+    const ids = part.map((p) => p.row.id);
+    if (dialect.supportsRowLocks) await trx.selectFrom('journey_entries').select('id').where('workspace_id', '=', workspaceId).where('id', 'in', ids).orderBy('id').forUpdate().execute();
+    const values = part.map(
+      ({ row, patch }) =>
+        sql`(cast(${row.id} as text), cast(${row.seq} as integer), cast(${JSON.stringify(patch.state)} as ${json}), cast(${patch.status} as text), cast(${patch.node_id} as text), cast(${patch.wake_at} as bigint), cast(${patch.ended_at} as bigint), cast(${patch.updated_at} as bigint))`,
+    );
+    const out = await sql<{ id: string }>`
+      update journey_entries set seq = v.column2 + 1, state = v.column3, status = v.column4, node_id = v.column5, wake_at = v.column6, ended_at = v.column7, updated_at = v.column8
+      from (values ${sql.join(values)}) as v
+      where journey_entries.workspace_id = ${workspaceId} and journey_entries.id = v.column1 and journey_entries.seq = v.column2
+      returning journey_entries.id`.execute(trx);
+    for (const r of out.rows) written.add(r.id);
+  }
+  return written;
 }
 
 /** Insert a new entry; false when one with this id exists (the enter job ran before). */

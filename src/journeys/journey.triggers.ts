@@ -83,8 +83,8 @@ export function createTriggers(deps: { db: Kysely<Database>; clock: Clock; queue
         }
       }
       await enterAll(workspaceId, entering);
-      const running = new Set((await repo.runningEntriesOf(db, workspaceId, [...new Set(events.map((e) => e.profileId))])).map((r) => r.profile_id));
-      const answering = events.filter((e) => running.has(e.profileId));
+      // Only events a running entry would take become jobs (most events, e.g. message.sent, answer no wait); the job decides again.
+      const answering = await engine.listened(workspaceId, events);
       const jobs: EnqueueItem<unknown>[] = [];
       for (let i = 0; i < answering.length; i += MAX_BATCH) {
         const part = answering.slice(i, i + MAX_BATCH);
