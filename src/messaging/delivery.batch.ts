@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { DialectHelpers } from '../db/dialect.js';
+import type { TableStats } from '../db/table-stats.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Clock } from '../platform/clock.js';
 import { notFound, UserError } from '../platform/errors.js';
@@ -51,6 +52,8 @@ export interface BatchHooks {
   tracking: Tracking;
   events: MessageEventRecorder;
   onError: (err: unknown) => void;
+  /** Told how many messages each batch inserted (PostgreSQL re-plans a fast-growing table by them: table-stats.ts). */
+  stats?: TableStats;
   maxAttempts: number;
   leaseMs: number;
   /** Provider calls in flight at once (the SMTP pool's maxConnections bounds the real parallelism). */
@@ -339,7 +342,9 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
           : { ...r.row, status: d.reason === 'suppressed' ? 'suppressed' : 'skipped', reason: d.reason, next_attempt_at: null, updated_at: now };
         return { ...r, row };
       });
-      return { rows: out, inserted: await insertMessages(trx, out.map((r) => r.row)) };
+      const inserted = await insertMessages(trx, out.map((r) => r.row));
+      h.stats?.added('messages', inserted.size);
+      return { rows: out, inserted };
     });
   }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createTableStats } from '../db/table-stats.js';
 import type { Database } from '../db/database.js';
 import { readJson, type DialectHelpers } from '../db/dialect.js';
 import { withTransaction } from '../db/transaction.js';
@@ -344,6 +345,7 @@ export function createDeliveryService(deps: {
 
   const sendMany = createBatchSender({
     ...{ db, dialect: deps.dialect, clock, profiles: deps.profiles, templates: deps.templates, tracking: deps.tracking, events: deps.events, onError: deps.onError },
+    stats: createTableStats(db, deps.dialect, deps.onError),
     ...{ maxAttempts, leaseMs, concurrency: o.batchConcurrency ?? 32, batchSize: o.batchSize ?? 500, recordLingerMs: 20, markLingerMs: o.markLingerMs ?? 2, backoff, resume, transmit, settled, scheduleRetry },
     hold: (r, done) => leases.hold(r.workspace_id, r.id, r.attempts, done),
     stopping: () => shutdown.signal.aborted || closing,
