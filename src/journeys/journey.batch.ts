@@ -4,7 +4,7 @@ import type { ProfileContact } from '../profiles/profile.contacts.js';
 import { mayEnter, type PreviousEntry } from './journey.entry.js';
 import { unitHash } from './journey.hash.js';
 import { advance, type AdvanceResult } from './journey.interpreter.js';
-import type { JourneyEngineDeps } from './journey.engine.js';
+import type { JourneyEngineDeps, WrittenEffect } from './journey.engine.js';
 import * as repo from './journey.repository.js';
 import type { JourneyRuntime } from './journey.run.js';
 import type { JourneyDefinition } from './journey.schema.js';
@@ -30,7 +30,7 @@ export interface EnterItem {
 export type EnterManyOutcome = 'entered' | 'duplicate' | 'refused' | 'inactive' | 'requeued';
 
 /** The engine's own collaborators, and the engine functions the batch paths lean on. */
-export interface BatchDeps extends Pick<JourneyEngineDeps, 'db' | 'dialect' | 'clock' | 'queue' | 'profiles' | 'matches' | 'onLifecycle' | 'runEffects'> {
+export interface BatchDeps extends Pick<JourneyEngineDeps, 'db' | 'dialect' | 'clock' | 'queue' | 'profiles' | 'matches' | 'onLifecycle' | 'runWritten' | 'stats'> {
   workspace: { timezone: string; defaultSendHour: number };
   definition(workspaceId: string, journeyId: string, version: number): Promise<JourneyDefinition>;
   entryIdFor(journeyId: string, profileId: string, triggerKey: string): string;
@@ -153,6 +153,8 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
         );
         const written = chosen.filter((a) => inserted.has(a.entryId));
         await repo.writeTransitions(trx, workspaceId, written.map((a) => ({ journeyId: a.item.journeyId, writes: a.writes })));
+        deps.stats?.added('journey_entries', written.length);
+        deps.stats?.added('journey_effects', written.reduce((n, a) => n + a.effectIds.length, 0));
         return { refused, written };
       });
       for (const a of advanced) outcomes[a.i] = decided.refused.has(a.i) ? 'refused' : 'duplicate';
@@ -165,7 +167,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
       await followUp(
         workspaceId,
         decided.written.flatMap((a) => a.timers.map((at) => ({ entryId: a.entryId, at }))),
-        decided.written.flatMap((a) => a.effectIds),
+        decided.written.flatMap((a) => a.outbox.map((effect) => ({ effect, entry: { id: a.entryId, profileId: a.item.profileId, journeyId: a.item.journeyId } }))),
       );
       if (left.length > 0) {
         await deps.requeueEnter(workspaceId, left.map((c) => c.item));
@@ -250,16 +252,17 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
    * (an error) are left to effect jobs, as they would have been; a crash before they are done
    * leaves them pending for the recovery sweep. Either way each row is idempotent.
    */
-  async function followUp(workspaceId: string, timers: readonly { entryId: string; at: number }[], effectIds: readonly string[]): Promise<void> {
+  async function followUp(workspaceId: string, timers: readonly { entryId: string; at: number }[], effects: readonly WrittenEffect[]): Promise<void> {
     await enqueueFollowUps(queue, workspaceId, timers, []);
-    const run = deps.runEffects;
-    if (!run) return enqueueFollowUps(queue, workspaceId, [], effectIds);
-    for (let i = 0; i < effectIds.length; i += MAX_BATCH) {
+    const ids = (from: number) => effects.slice(from).map((e) => e.effect.idempotencyKey);
+    const run = deps.runWritten;
+    if (!run) return enqueueFollowUps(queue, workspaceId, [], ids(0));
+    for (let i = 0; i < effects.length; i += MAX_BATCH) {
       try {
-        await run(workspaceId, effectIds.slice(i, i + MAX_BATCH));
+        await run(workspaceId, effects.slice(i, i + MAX_BATCH));
       } catch {
         // The effect job retries these (and reports what keeps failing).
-        return enqueueFollowUps(queue, workspaceId, [], effectIds.slice(i));
+        return enqueueFollowUps(queue, workspaceId, [], ids(i));
       }
     }
   }
@@ -322,6 +325,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
       const done = await repo.updateEntriesFenced(trx, deps.dialect, workspaceId, planned.map((p) => ({ row: p.row, patch: entryPatch(p.result.state, now) })));
       const ok = planned.filter((p) => done.has(p.row.id));
       await repo.writeTransitions(trx, workspaceId, ok.map((p) => ({ journeyId: p.row.journey_id, writes: p.writes })));
+      deps.stats?.added('journey_effects', ok.reduce((n, p) => n + p.effectIds.length, 0));
       return ok;
     });
     const applied = new Set(written.map((p) => p.i));
@@ -335,7 +339,11 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
         deps.onLifecycle?.({ workspaceId, journeyId: p.row.journey_id, version: p.row.version, entryId: p.row.id, profileId: p.row.profile_id, kind: terminalKind(p.result.state), reason: p.result.state.endReason ?? null, at: now });
       }
     }
-    await followUp(workspaceId, [...rearm, ...written.flatMap((p) => p.timers.map((at) => ({ entryId: p.row.id, at })))], written.flatMap((p) => p.effectIds));
+    await followUp(
+      workspaceId,
+      [...rearm, ...written.flatMap((p) => p.timers.map((at) => ({ entryId: p.row.id, at })))],
+      written.flatMap((p) => p.outbox.map((effect) => ({ effect, entry: { id: p.row.id, profileId: p.row.profile_id, journeyId: p.row.journey_id } }))),
+    );
     let failure: unknown;
     for (const l of left) {
       try {

@@ -9,7 +9,7 @@ import type { Clock } from '../platform/clock.js';
 import { assertUnreachable, UserError } from '../platform/errors.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import type { JobQueue } from '../queue/queue.js';
-import { EFFECT_QUEUE, type JourneyEngine } from './journey.engine.js';
+import { EFFECT_QUEUE, type JourneyEngine, type WrittenEffect } from './journey.engine.js';
 import { readPath } from './journey.match.js';
 import * as repo from './journey.repository.js';
 import { JourneyEffect, type JourneyContext, type JourneyEffectOf, type JourneyInputOf, type JsonValue } from './journey.state.js';
@@ -52,17 +52,17 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
   }
 
   async function send(row: repo.EffectRow, entry: repo.EntryRow, e: JourneyEffectOf<'send'>): Promise<Answer | 'later'> {
-    return sendAnswer(e, await deps.delivery.send(sendRequest(row, entry, e)));
+    return sendAnswer(e, await deps.delivery.send(sendRequest(row.workspace_id, entryOf(entry), e)));
   }
 
   /** The delivery request of a send effect: its idempotency key makes every repeat find the same message. */
-  function sendRequest(row: repo.EffectRow, entry: repo.EntryRow, e: JourneyEffectOf<'send'>): DeliveryRequest {
+  function sendRequest(workspaceId: string, entry: WrittenEffect['entry'], e: JourneyEffectOf<'send'>): DeliveryRequest {
     return {
-      workspaceId: row.workspace_id,
-      profileId: entry.profile_id,
+      workspaceId,
+      profileId: entry.profileId,
       templateId: e.templateId,
       idempotencyKey: `journey:${e.idempotencyKey}`,
-      source: { kind: 'journey', id: entry.journey_id, nodeId: e.nodeId, entryId: entry.id },
+      source: { kind: 'journey', id: entry.journeyId, nodeId: e.nodeId, entryId: entry.id },
       event: e.context.event ? { name: e.context.event.name, properties: e.context.event.properties } : null,
       journey: { responses: e.context.responses, vars: e.context.vars },
     };
@@ -193,41 +193,55 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
   async function many(workspaceId: string, effectIds: readonly string[]): Promise<void> {
     const rows = (await repo.findEffects(db, workspaceId, effectIds)).filter((r) => r.status !== 'done');
     const entries = new Map((await repo.findEntries(db, workspaceId, rows.map((r) => r.entry_id))).map((e) => [e.id, e]));
-    const done: { id: string; result: unknown }[] = [];
-    const sends: { row: repo.EffectRow; entry: repo.EntryRow; effect: JourneyEffectOf<'send'> }[] = [];
-    const others: string[] = [];
+    const finished: { id: string; result: unknown }[] = [];
+    const items: WrittenEffect[] = [];
     for (const row of rows) {
       const effect = JourneyEffect.parse(readJson(row.effect, {}));
       const entry = entries.get(row.entry_id);
-      if (!entry) done.push({ id: row.id, result: { ok: false, error: 'entry_gone' } });
-      else if (effect.kind === 'send') sends.push({ row, entry, effect });
-      else others.push(row.id);
+      if (!entry) finished.push({ id: row.id, result: { ok: false, error: 'entry_gone' } });
+      else if (effect.kind === 'send' || effect.kind === 'update_trait' || effect.kind === 'call_webhook') items.push({ effect, entry: entryOf(entry) });
+      // Not an outbox kind (journey.writes.ts writes none): nothing to do, as the runner does.
+      else finished.push({ id: row.id, result: { ok: true } });
+    }
+    await repo.finishEffects(db, workspaceId, finished, clock.now());
+    await written(workspaceId, items);
+  }
+
+  /** Outbox rows as written: their sends in one sendMany, other kinds one by one (through `runner`, which reads them). */
+  async function written(workspaceId: string, items: readonly WrittenEffect[]): Promise<void> {
+    const done: { id: string; result: unknown }[] = [];
+    const sends: { entry: WrittenEffect['entry']; effect: JourneyEffectOf<'send'> }[] = [];
+    const others: string[] = [];
+    for (const { effect, entry } of items) {
+      if (effect.kind === 'send') sends.push({ entry, effect });
+      else others.push(effect.idempotencyKey);
     }
     let results: DeliveryResult[] | null = null;
     if (sends.length > 0) {
       try {
-        results = await deps.delivery.sendMany(sends.map((s) => sendRequest(s.row, s.entry, s.effect)));
+        results = await deps.delivery.sendMany(sends.map((s) => sendRequest(workspaceId, s.entry, s.effect)));
       } catch (err) {
         // sendMany refuses the whole call when one template or customer is missing: each row then
         // runs on its own, so only that one fails.
         if (!(err instanceof UserError)) throw err;
-        others.push(...sends.map((s) => s.row.id));
+        others.push(...sends.map((s) => s.effect.idempotencyKey));
       }
     }
     const answers: { entryId: string; input: JourneyInputOf<'effect_result'> }[] = [];
     if (results) {
       for (const [i, s] of sends.entries()) {
+        const id = s.effect.idempotencyKey;
         const result = results[i];
-        if (!result) throw new Error(`sendMany gave no result for effect ${s.row.id}`);
+        if (!result) throw new Error(`sendMany gave no result for effect ${id}`);
         const answer = sendAnswer(s.effect, result);
         if (answer === 'later') {
           const runAt = clock.now() + RECHECK_MS;
-          await repo.touchEffect(db, workspaceId, s.row.id, clock.now());
-          await deps.queue.enqueue(EFFECT_QUEUE, { workspaceId, effectId: s.row.id }, { workspaceId, runAt, dedupeKey: `${s.row.id}@${runAt}` });
+          await repo.touchEffect(db, workspaceId, id, clock.now());
+          await deps.queue.enqueue(EFFECT_QUEUE, { workspaceId, effectId: id }, { workspaceId, runAt, dedupeKey: `${id}@${runAt}` });
           continue;
         }
-        if (s.effect.awaitResult) answers.push({ entryId: s.entry.id, input: { kind: 'effect_result', idempotencyKey: s.effect.idempotencyKey, ...answer } });
-        done.push({ id: s.row.id, result: answer });
+        if (s.effect.awaitResult) answers.push({ entryId: s.entry.id, input: { kind: 'effect_result', idempotencyKey: id, ...answer } });
+        done.push({ id, result: answer });
       }
     }
     // The answers first, then `done`: a crash between them repeats answers the entries ignore.
@@ -235,13 +249,16 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
     await repo.finishEffects(db, workspaceId, done, clock.now());
     for (const id of others) await runner(workspaceId, id);
   }
-  return { run: runner, many };
+  return { run: runner, many, written };
 }
 
-/** Runs one outbox row; `many` runs several together. */
+const entryOf = (e: repo.EntryRow): WrittenEffect['entry'] => ({ id: e.id, profileId: e.profile_id, journeyId: e.journey_id });
+
+/** Runs one outbox row; `many` runs several together; `written` runs rows just committed, as written. */
 export interface EffectRunner {
   run(workspaceId: string, effectId: string): Promise<void>;
   many(workspaceId: string, effectIds: readonly string[]): Promise<void>;
+  written(workspaceId: string, items: readonly WrittenEffect[]): Promise<void>;
 }
 
 /** `base` with `value` at `path` below it (objects created on the way). */

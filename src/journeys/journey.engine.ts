@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { readJson, type DialectHelpers } from '../db/dialect.js';
+import type { TableStats } from '../db/table-stats.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Clock } from '../platform/clock.js';
 import { OperationalError, UnexpectedError } from '../platform/errors.js';
@@ -17,7 +18,7 @@ import * as repo from './journey.repository.js';
 import type { JourneyRuntime } from './journey.run.js';
 import { JourneyDefinition } from './journey.schema.js';
 import { JourneyEvent, JourneyInput, JourneyState, TERMINAL_STATUSES } from './journey.state.js';
-import { EFFECT_QUEUE, enqueueFollowUps, entryPatch, terminalKind, TIMER_QUEUE, writesOf } from './journey.writes.js';
+import { EFFECT_QUEUE, enqueueFollowUps, entryPatch, terminalKind, TIMER_QUEUE, writesOf, type OutboxEffect } from './journey.writes.js';
 
 export { EFFECT_QUEUE, TIMER_QUEUE } from './journey.writes.js';
 
@@ -100,12 +101,22 @@ export interface JourneyEngineDeps {
   runEffect(workspaceId: string, effectId: string): Promise<void>;
   /** Runs many outbox rows at once (sends in one sendMany call); default: runEffect for each. */
   runEffects?(workspaceId: string, effectIds: readonly string[]): Promise<void>;
+  /** runEffects for rows just committed, given as written (nothing read back). */
+  runWritten?(workspaceId: string, items: readonly WrittenEffect[]): Promise<void>;
   onError: (err: unknown) => void;
   workspace?: { timezone: string; defaultSendHour: number };
   /** How long past due a wait or a pending effect must be before the sweep re-enqueues it (default 60 s). */
   recoverGraceMs?: number;
+  /** Told how many entries and outbox rows batches insert (PostgreSQL re-plans fast-growing tables: table-stats.ts). */
+  stats?: TableStats;
   /** After the commit that made it: a customer entered or ended an entry (the module records it on the profile). */
   onLifecycle?: (change: JourneyLifecycleChange) => void;
+}
+
+/** An outbox row just written: its effect, and the entry that asked for it. */
+export interface WrittenEffect {
+  effect: OutboxEffect;
+  entry: { id: string; profileId: string; journeyId: string };
 }
 
 /** An entry's start or end, as `journey.entered` / `journey.completed` / `journey.exited` / `journey.converted` events. */
@@ -162,7 +173,7 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
     enqueueFollowUps(queue, workspaceId, timers.map((at) => ({ entryId, at })), effectIds);
 
   const batch = createBatchPaths({
-    ...{ db, dialect: deps.dialect, clock, queue, profiles: deps.profiles, matches: deps.matches, workspace, definition, entryIdFor, onLifecycle: deps.onLifecycle, runEffects: deps.runEffects },
+    ...{ db, dialect: deps.dialect, clock, queue, profiles: deps.profiles, matches: deps.matches, workspace, definition, entryIdFor, onLifecycle: deps.onLifecycle, runWritten: deps.runWritten, stats: deps.stats },
     input: (workspaceId, entryId, input) => engine.input(workspaceId, entryId, input),
     requeueEnter: async (workspaceId, items) => {
       await queue.enqueueMany(ENTER_QUEUE, items.map((item) => ({ payload: { workspaceId, ...item }, options: { workspaceId, dedupeKey: enterDedupeKey(item) } })));

@@ -65,12 +65,21 @@ export async function advance(def: JourneyDefinition, state: JourneyState | null
   return { state: run.state, effects: run.effects };
 }
 
+/** Definitions are immutable once published: each one's graph is built once. */
+const graphs = new WeakMap<JourneyDefinition, ReturnType<typeof buildGraph>>();
+function graphOf(def: JourneyDefinition): ReturnType<typeof buildGraph> {
+  let g = graphs.get(def);
+  if (!g) graphs.set(def, (g = buildGraph(def)));
+  return g;
+}
+
 function newRun(def: JourneyDefinition, state: JourneyState, ctx: JourneyRuntime, now: number): Run {
-  return { def, graph: buildGraph(def), ctx, now, timeZone: customerTimeZone(ctx.profile.traits, def, ctx.workspace.timezone), state, effects: [], nodesEntered: 0 };
+  return { def, graph: graphOf(def), ctx, now, timeZone: customerTimeZone(ctx.profile.traits, def, ctx.workspace.timezone), state, effects: [], nodesEntered: 0 };
 }
 
 async function start(def: JourneyDefinition, input: JourneyInputOf<'start'>, ctx: JourneyRuntime, now: number): Promise<AdvanceResult> {
-  const control = input.control ?? inHoldout(def.settings.holdoutPercent, ctx.hash(holdoutKey(ctx.entry.journeyId, ctx.profile.id)));
+  // The hash only when there is a hold-out to fall into.
+  const control = input.control ?? (def.settings.holdoutPercent > 0 && inHoldout(def.settings.holdoutPercent, ctx.hash(holdoutKey(ctx.entry.journeyId, ctx.profile.id))));
   const state: JourneyState = {
     nodeId: null,
     status: 'active',

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { DialectHelpers } from '../db/dialect.js';
+import { createTableStats } from '../db/table-stats.js';
 import type { IngestService } from '../ingest/ingest.service.js';
 import type { Messaging } from '../messaging/messaging.module.js';
 import type { Clock } from '../platform/clock.js';
@@ -106,7 +107,8 @@ export function createJourneys(deps: {
     if (pending.length === 0) track(new Promise<void>((resolve) => setImmediate(resolve)).then(flushLifecycle));
     pending.push(c);
   };
-  const engine = createJourneyEngine({ db, dialect: deps.dialect, clock, queue, profiles, matches, runEffect: effects.run, runEffects: effects.many, onError, onLifecycle });
+  const stats = createTableStats(db, deps.dialect, onError);
+  const engine = createJourneyEngine({ db, dialect: deps.dialect, clock, queue, profiles, matches, runEffect: effects.run, runEffects: effects.many, runWritten: effects.written, onError, onLifecycle, stats });
   engineRef = engine;
   const triggers = createTriggers({ db, clock, queue, profiles, engine });
   deps.ingest.onCommitted((batch) => track(triggers.onCommitted(batch)));

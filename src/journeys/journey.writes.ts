@@ -15,7 +15,6 @@ import { TERMINAL_STATUSES, type JourneyEffect, type JourneyState } from './jour
 export const TIMER_QUEUE = 'journeys.timer';
 export const EFFECT_QUEUE = 'journeys.effect';
 
-const OUTBOX_KINDS = new Set<JourneyEffect['kind']>(['send', 'update_trait', 'call_webhook']);
 /** Timers falling in the same bucket share a job, due at the latest of them (so none is early). */
 const TIMER_BUCKET_MS = 1000;
 /** Entries per timer job and outbox rows per effect job (a sendMany call's batch). */
@@ -30,17 +29,23 @@ export interface EntryWrites {
   writes: TransitionWrites;
   timers: number[];
   effectIds: string[];
+  /** The outbox rows' effects, as written (their ids are their idempotency keys). */
+  outbox: OutboxEffect[];
 }
+
+export type OutboxEffect = Extract<JourneyEffect, { kind: 'send' | 'update_trait' | 'call_webhook' }>;
 
 /** The rows one advance writes besides the entry, and the jobs to enqueue once it is committed. */
 export function writesOf(now: number, workspaceId: string, entryId: string, before: JourneyState | null, result: AdvanceResult): EntryWrites {
   const effects: Insertable<JourneyEffectTable>[] = [];
   const steps: Insertable<JourneyStepTable>[] = [];
   const timers: number[] = [];
+  const outbox: OutboxEffect[] = [];
   for (const e of result.effects) {
     if (e.kind === 'record_step') steps.push({ workspace_id: workspaceId, entry_id: entryId, node_id: e.nodeId, outcome: e.outcome, handle: e.handle ?? null, at: e.at });
     else if (e.kind === 'schedule_timer') timers.push(e.at);
-    else if (OUTBOX_KINDS.has(e.kind)) {
+    else if (e.kind === 'send' || e.kind === 'update_trait' || e.kind === 'call_webhook') {
+      outbox.push(e);
       effects.push({ workspace_id: workspaceId, id: e.idempotencyKey, entry_id: entryId, kind: e.kind, effect: JSON.stringify(e), status: 'pending', result: null, created_at: now, updated_at: now });
     }
   }
@@ -58,7 +63,7 @@ export function writesOf(now: number, workspaceId: string, entryId: string, befo
   const endedNow = TERMINAL_STATUSES.has(after.status) && !(before && TERMINAL_STATUSES.has(before.status));
   if (endedNow && after.nodeId !== null) stat(after.nodeId).ended += 1;
   if (endedNow && after.status === 'converted') for (const node of Object.keys(after.visits)) stat(node).converted += 1;
-  return { writes: { effects, steps, stats }, timers, effectIds: effects.map((e) => e.id) };
+  return { writes: { effects, steps, stats }, timers, effectIds: effects.map((e) => e.id), outbox };
 }
 
 /** The entry columns an advance sets. */
