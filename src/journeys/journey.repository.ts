@@ -143,7 +143,8 @@ const FENCED_ROWS = 300;
 /**
  * updateEntryFenced for many entries of one workspace in one statement per chunk (`update … from
  * (values …)`, as message.bulk.ts records outcomes): each row is written only if its `seq` is still
- * the one read. On PostgreSQL the rows are locked in id order first, so two batches sharing entries
+ * the one read (the ids listed with `in (…)` as well, so SQLite looks each one up rather than
+ * scanning the workspace's entries: message.bulk.ts recordOutcomes). On PostgreSQL the rows are locked in id order first, so two batches sharing entries
  * queue behind each other instead of deadlocking. Returns the ids written.
  */
 export async function updateEntriesFenced(
@@ -165,7 +166,7 @@ export async function updateEntriesFenced(
     const out = await sql<{ id: string }>`
       update journey_entries set seq = v.column2 + 1, state = v.column3, status = v.column4, node_id = v.column5, wake_at = v.column6, ended_at = v.column7, updated_at = v.column8
       from (values ${sql.join(values)}) as v
-      where journey_entries.workspace_id = ${workspaceId} and journey_entries.id = v.column1 and journey_entries.seq = v.column2
+      where journey_entries.workspace_id = ${workspaceId} and journey_entries.id in (${sql.join(ids)}) and journey_entries.id = v.column1 and journey_entries.seq = v.column2
       returning journey_entries.id`.execute(trx);
     for (const r of out.rows) written.add(r.id);
   }

