@@ -6,6 +6,7 @@ import DKIM from 'nodemailer/lib/dkim';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { z } from 'zod';
 import { permanent, sent, temporary, type MessageChannel, type SendResult } from './channel.js';
+import { serializeMime } from './mime.js';
 
 /**
  * Email over SMTP (nodemailer), one pooled transport per workspace's settings: connections are
@@ -123,7 +124,7 @@ function classify(err: unknown, signal: AbortSignal): SendResult {
 /** The message exactly as sendMail would build it from the same fields, DKIM-signed when configured. */
 async function composeMime(s: EmailSettings, message: EmailMessage, messageId: string, dkim: DKIM | null): Promise<Buffer> {
   const replyTo = message.replyTo ?? s.replyTo;
-  const mime = await new MailComposer({
+  const tree = new MailComposer({
     from: s.from,
     to: message.to,
     ...(replyTo ? { replyTo } : {}),
@@ -133,9 +134,9 @@ async function composeMime(s: EmailSettings, message: EmailMessage, messageId: s
     html: message.html,
     messageId,
     headers: { ...message.headers, 'X-Nudge-Message-Id': message.nudgeMessageId, ...unsubscribeHeaders(message.unsubscribeUrl, message.unsubscribeMailto) },
-  })
-    .compile()
-    .build();
+  }).compile();
+  // Written synchronously (mime.ts: the same bytes as build(), a third of the CPU); build() for anything it does not cover.
+  const mime = serializeMime(tree) ?? (await tree.build());
   // Signed here rather than by the transport: its signer reads the whole message as soon as the
   // send is queued, which would pull the commit gate (below) long before DATA.
   return dkim ? buffer(dkim.sign(mime)) : mime;
