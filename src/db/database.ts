@@ -98,6 +98,14 @@ export interface EventInboxBatchTable {
   events: string;
 }
 
+/** A committed batch not yet known to be announced to every durable listener (0011). */
+export interface IngestAnnouncementTable {
+  id: Generated<number>;
+  workspace_id: string;
+  message_ids: string;
+  created_at: number;
+}
+
 export interface ProfileTable {
   id: string;
   workspace_id: string;
@@ -677,6 +685,7 @@ export interface Database {
   settings: SettingTable;
   events: EventTable;
   event_inbox_batches: EventInboxBatchTable;
+  ingest_announcements: IngestAnnouncementTable;
   profiles: ProfileTable;
   identities: IdentityTable;
   profile_merges: ProfileMergeTable;

@@ -11,6 +11,7 @@ import { journeys } from './migrations/0007_journeys.js';
 import { recommendations } from './migrations/0008_recommendations.js';
 import { assistant } from './migrations/0009_assistant.js';
 import { nlp } from './migrations/0010_nlp.js';
+import { ingestAnnouncements } from './migrations/0011_ingest_announcements.js';
 
 /** Migrations in order. Each takes the dialect helpers so column types stay dialect-neutral. */
 const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
   '0008_recommendations': recommendations,
   '0009_assistant': assistant,
   '0010_nlp': nlp,
+  '0011_ingest_announcements': ingestAnnouncements,
 };
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectHelpers): Promise<void> {

@@ -104,6 +104,8 @@ export interface EventStore {
   existingMessageIds(db: DbOrTrx, workspaceId: string, messageIds: readonly string[]): Promise<Set<string>>;
   /** Insert events; a message id already stored is skipped. Returns how many rows were inserted. */
   insert(db: DbOrTrx, workspaceId: string, rows: readonly EventRow[]): Promise<number>;
+  /** Stored events by message id, as they were inserted (a committed batch announced again). */
+  byMessageIds(db: DbOrTrx, workspaceId: string, messageIds: readonly string[]): Promise<EventRow[]>;
   /** Move all events of one profile to another (identity merge). */
   reassignProfile(db: DbOrTrx, workspaceId: string, fromProfileId: string, toProfileId: string): Promise<void>;
   /** A profile's events, newest first, optionally older than `before`. */
@@ -275,6 +277,38 @@ export function createSqlEventStore(dialect: DialectHelpers): EventStore {
         inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
       }
       return inserted;
+    },
+
+    async byMessageIds(db, workspaceId, messageIds) {
+      const out: EventRow[] = [];
+      for (let i = 0; i < messageIds.length; i += INSERT_CHUNK) {
+        const rows = await db
+          .selectFrom('events')
+          .select(['message_id', 'type', 'name', 'user_id', 'anonymous_id', 'properties', 'context', 'timestamp', 'received_at', 'sent_at', 'profile_id'])
+          .where('workspace_id', '=', workspaceId)
+          .where('message_id', 'in', messageIds.slice(i, i + INSERT_CHUNK))
+          .execute();
+        for (const r of rows) {
+          out.push({
+            workspaceId,
+            messageId: r.message_id,
+            type: r.type as StagedEvent['type'], // stored from a checked StagedEvent
+            name: r.name,
+            userId: r.user_id,
+            anonymousId: r.anonymous_id,
+            // JSON columns come back as text (SQLite) or already parsed (PostgreSQL's jsonb).
+            propertiesJson: typeof r.properties === 'string' ? r.properties : JSON.stringify(r.properties ?? {}),
+            contextJson: typeof r.context === 'string' ? r.context : JSON.stringify(r.context ?? {}),
+            timestamp: Number(r.timestamp),
+            receivedAt: Number(r.received_at),
+            sentAt: r.sent_at === null ? null : Number(r.sent_at),
+            profileId: r.profile_id,
+          });
+        }
+      }
+      // In the batch's order (the order they were processed in).
+      const order = new Map(messageIds.map((m, i) => [m, i]));
+      return out.sort((a, b) => (order.get(a.messageId) ?? 0) - (order.get(b.messageId) ?? 0));
     },
 
     async reassignProfile(db, workspaceId, fromProfileId, toProfileId) {

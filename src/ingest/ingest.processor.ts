@@ -13,6 +13,8 @@ export interface ProcessedBatch {
   workspaceId: string;
   rows: EventRow[];
   profileIds: string[];
+  /** Its ingest_announcements row, written with its events when durable listeners wait for it. */
+  announcementId?: number;
 }
 
 export interface IngestProcessor {
@@ -67,6 +69,8 @@ export interface ProcessorDeps {
   clock: Clock;
   onProcessed: (batches: ProcessedBatch[]) => void;
   onError: (err: unknown) => void;
+  /** Whether durable listeners wait for announcements: each batch then gets its ingest_announcements row in the same transaction. */
+  announce?: () => boolean;
 }
 
 export function createIngestProcessor(deps: ProcessorDeps & {
@@ -125,7 +129,12 @@ export function createIngestProcessor(deps: ProcessorDeps & {
           if (x.order) orders.push({ ...x.order, profileId: profileIds[i] ?? '', placedAt: fresh[i]?.timestamp ?? 0, source: 'event' });
         });
         await insertOrders(trx, workspaceId, orders);
-        batches.push({ workspaceId, rows, profileIds });
+        let announcementId: number | undefined;
+        if (deps.announce?.()) {
+          const row = await trx.insertInto('ingest_announcements').values({ workspace_id: workspaceId, message_ids: JSON.stringify(rows.map((r) => r.messageId)), created_at: clock.now() }).returning('id').executeTakeFirstOrThrow();
+          announcementId = Number(row.id);
+        }
+        batches.push({ workspaceId, rows, profileIds, ...(announcementId !== undefined ? { announcementId } : {}) });
       }
       await eventStore.deleteStaged(trx, ids);
       return { taken: events.length, more, batches };

@@ -5,6 +5,7 @@ import type { DialectHelpers } from '../db/dialect.js';
 import { stagedBatch, type EventRow, type EventStore } from '../events/event.store.js';
 import type { Clock } from '../platform/clock.js';
 import { databaseSource } from '../db/connection.js';
+import { createAnnouncements } from './ingest.announcements.js';
 import { encodeAccepted, normalizeEvent } from './ingest.normalize.js';
 import { createInProcessPipeline, type IngestPipeline } from './ingest.pipeline.js';
 import type { ProcessedBatch } from './ingest.processor.js';
@@ -42,9 +43,20 @@ export interface IngestService {
   flush(): Promise<void>;
   /** Accepted events not yet on profiles. */
   backlog(): Promise<number>;
+  /**
+   * Called after each batch is committed. A durable listener returns a promise and is announced
+   * every batch at least once, even across a crash (ingest.announcements.ts); it must tolerate a repeat.
+   */
   onCommitted(listener: (batch: CommittedBatch) => void): void;
+  onCommitted(listener: (batch: CommittedBatch) => Promise<void>, options: { durable: true }): void;
+  /** Announce again the batches a crash (or a failed durable listener) left unannounced; runs by itself a minute apart. Returns how many. */
+  recoverAnnouncements(): Promise<number>;
   stop(): Promise<void>;
 }
+
+/** How soon after start, and how often, batches a crash left unannounced are announced again. */
+const RECOVER_FIRST_MS = 5_000;
+const RECOVER_EVERY_MS = 60_000;
 
 export function createIngestService(deps: {
   db: Kysely<Database>;
@@ -60,28 +72,44 @@ export function createIngestService(deps: {
 }): IngestService {
   const listeners: ((batch: CommittedBatch) => void)[] = [];
   const onError = deps.onError ?? ((err: unknown) => console.error('ingest processor:', err));
+  const announcements = createAnnouncements({ db: deps.db, eventStore: deps.eventStore, clock: deps.clock, onError });
   const onProcessed = (batches: ProcessedBatch[]) => {
     for (const b of batches) {
+      const batch: CommittedBatch = { workspaceId: b.workspaceId, events: b.rows, profileIds: b.profileIds };
       for (const l of listeners) {
         // The events are stored whatever a listener does; its failure is reported, not thrown into the pipeline.
         try {
-          l({ workspaceId: b.workspaceId, events: b.rows, profileIds: b.profileIds });
+          l(batch);
         } catch (err) {
           onError(err);
         }
       }
+      announcements.announce(batch, b.announcementId);
     }
   };
+  const listening = () => listeners.length > 0 || announcements.any();
   const source = deps.worker === false ? null : databaseSource(deps.db);
   const workerPipeline = source
-    ? createWorkerPipeline({ source, dialect: deps.dialect.name, clock: deps.clock, onProcessed, onError, listening: () => listeners.length > 0 })
+    ? createWorkerPipeline({ source, dialect: deps.dialect.name, clock: deps.clock, onProcessed, onError, listening, durable: () => announcements.any() })
     : null;
-  const pipeline: IngestPipeline = workerPipeline ?? createInProcessPipeline({ ...deps, onProcessed, onError });
+  const pipeline: IngestPipeline = workerPipeline ?? createInProcessPipeline({ ...deps, onProcessed, onError, announce: () => announcements.any() });
+  const timers: NodeJS.Timeout[] = [];
+  const recover = () => void announcements.recover().catch(onError);
 
   return {
-    onCommitted(listener) {
-      listeners.push(listener);
-      if (listeners.length === 1) workerPipeline?.listen();
+    onCommitted(listener: (batch: CommittedBatch) => void | Promise<void>, options?: { durable: true }) {
+      const first = !listening();
+      if (options?.durable) {
+        const startRecovery = !announcements.any();
+        // Overloads: a durable listener is the promise-returning one.
+        announcements.add(listener as (batch: CommittedBatch) => Promise<void>);
+        // The worker now writes announcement rows (it is told again if it listened already).
+        if (!first) workerPipeline?.listen();
+        if (startRecovery) {
+          timers.push(setTimeout(recover, RECOVER_FIRST_MS).unref(), setInterval(recover, RECOVER_EVERY_MS).unref());
+        }
+      } else listeners.push(listener);
+      if (first) workerPipeline?.listen();
     },
 
     async ingest(workspaceId, rawEvents, options = {}) {
@@ -106,7 +134,12 @@ export function createIngestService(deps: {
     },
 
     flush: () => pipeline.flush(),
+    recoverAnnouncements: () => announcements.recover(),
     backlog: () => deps.eventStore.stagedCount(deps.db),
-    stop: () => pipeline.stop(),
+    async stop() {
+      for (const t of timers) clearTimeout(t);
+      await pipeline.stop();
+      await announcements.idle();
+    },
   };
 }

@@ -12,7 +12,7 @@ import type { ProcessedBatch } from './ingest.processor.js';
 export type ToWorker =
   | { t: 'stage'; id: number; batch: StagedBatch; now: number }
   | { t: 'flush'; id: number; now: number }
-  | { t: 'listen' }
+  | { t: 'listen'; durable: boolean }
   | { t: 'stop'; id: number };
 
 /** Messages from the ingest worker. */
@@ -73,6 +73,8 @@ export function createWorkerPipeline(deps: {
   onError: (err: unknown) => void;
   /** Whether processed batches are wanted here (they are copied across threads only then). */
   listening: () => boolean;
+  /** Whether a durable listener is registered (batches then get announcement rows). */
+  durable: () => boolean;
 }): IngestPipeline & { listen(): void } {
   const pending = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
   let nextId = 1;
@@ -117,7 +119,7 @@ export function createWorkerPipeline(deps: {
       setTimeout(() => {
         if (stopping) return;
         start();
-        if (deps.listening()) post({ t: 'listen' });
+        if (deps.listening()) post({ t: 'listen', durable: deps.durable() });
         // Rows left in the inbox by the dead worker are processed by the new one: its processor
         // polls the inbox on start.
       }, RESTART_MS).unref();
@@ -158,7 +160,7 @@ export function createWorkerPipeline(deps: {
     // After stop there is nothing left to wait for (as in process).
     flush: () => (stopping ? Promise.resolve() : call((id) => ({ t: 'flush', id, now: deps.clock.now() }))),
     listen: () => {
-      if (alive) post({ t: 'listen' });
+      if (alive) post({ t: 'listen', durable: deps.durable() });
     },
     async stop() {
       if (stopping) return;

@@ -25,6 +25,7 @@ if (handle.dialect.name !== data.dialect) throw new UnexpectedError(`ingest work
 // The main thread's clock, as of its latest message: profile times agree with it (tests move it).
 let now = data.now;
 let listening = false;
+let durable = false;
 const send = (m: FromWorker) => port.postMessage(m);
 
 const pipeline = createInProcessPipeline({
@@ -36,6 +37,7 @@ const pipeline = createInProcessPipeline({
     if (listening) send({ t: 'processed', batches });
   },
   onError: (err) => send({ t: 'error', error: toWire(err) }),
+  announce: () => durable,
 });
 
 const reply = (id: number, work: Promise<void>) =>
@@ -56,6 +58,7 @@ port.on('message', (m: ToWorker) => {
       break;
     case 'listen':
       listening = true;
+      durable ||= m.durable;
       break;
     case 'stop':
       void reply(

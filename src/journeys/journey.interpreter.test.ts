@@ -108,6 +108,22 @@ describe('wait_for_event', () => {
     assert.equal(late.ignored, 'ended');
   });
 
+  test('an event delivered again does not answer the next wait too (a retried job, a batch announced again)', async () => {
+    const twice = journey({
+      nodes: [n.wait('w1', { event: { name: 'order_placed' }, timeout: { amount: 2, unit: 'days' } }), n.wait('w2', { event: { name: 'order_placed' }, timeout: { amount: 2, unit: 'days' } }), n.exit('x'), n.exit('y')],
+      edges: [e('w1', 'w2', 'event'), e('w1', 'y', 'timeout'), e('w2', 'x', 'event'), e('w2', 'y', 'timeout')],
+    });
+    const j = driver(twice, runtime());
+    await j.start();
+    const order = { name: 'order_placed', properties: {}, messageId: 'order-1' };
+    await j.step({ kind: 'event', event: order });
+    assert.equal(j.state.nodeId, 'w2');
+    assert.equal((await j.step({ kind: 'event', event: order })).ignored, 'already_answered');
+    assert.equal(j.state.nodeId, 'w2');
+    await j.step({ kind: 'event', event: { ...order, messageId: 'order-2' } });
+    assert.deepEqual([j.state.status, j.state.nodeId], ['completed', 'x']);
+  });
+
   test('no event before the timeout takes the timeout branch; a later event changes nothing', async () => {
     const ctx = runtime();
     const j = driver(def, ctx);

@@ -4,7 +4,7 @@ import { holdoutKey, inHoldout } from './journey.hash.js';
 import { eventMatches } from './journey.match.js';
 import { finish, keptResponse, proceed, record, resume, runFrom, send, type JourneyRuntime, type Run } from './journey.run.js';
 import type { JourneyDefinition, JourneyNode } from './journey.schema.js';
-import { TERMINAL_STATUSES, type JourneyEffect, type JourneyEvent, type JourneyInputOf, type JourneyInput, type JourneyState, type JsonValue } from './journey.state.js';
+import { MAX_ANSWERED, TERMINAL_STATUSES, type JourneyEffect, type JourneyEvent, type JourneyInputOf, type JourneyInput, type JourneyState, type JsonValue } from './journey.state.js';
 import { firstTimeZone } from './journey.time.js';
 
 export type { JourneyRuntime } from './journey.run.js';
@@ -21,7 +21,7 @@ export type { JourneyRuntime } from './journey.run.js';
  * why in `ignored`.
  */
 
-export type IgnoredReason = 'already_started' | 'ended' | 'stale_timer' | 'early_timer' | 'unexpected_result' | 'no_match';
+export type IgnoredReason = 'already_started' | 'ended' | 'stale_timer' | 'early_timer' | 'unexpected_result' | 'no_match' | 'already_answered';
 
 export interface AdvanceResult {
   state: JourneyState;
@@ -154,8 +154,10 @@ async function onEvent(run: Run, event: JourneyEvent): Promise<IgnoredReason | u
   if (s.status !== 'waiting' || s.waitingFor?.kind !== 'event') return 'no_match';
   const node = s.nodeId === null ? undefined : run.graph.nodes.get(s.nodeId)?.node;
   if (node?.type !== 'wait_for_event' || !eventMatches(node.config.event, event, run.now)) return 'no_match';
+  if (event.messageId !== undefined && s.answeredBy?.includes(event.messageId)) return 'already_answered';
   if (await exitRuleHolds(run)) return undefined;
   resume(run);
+  if (event.messageId !== undefined) s.answeredBy = [...(s.answeredBy ?? []), event.messageId].slice(-MAX_ANSWERED);
   s.context.responses[node.id] = eventJson(event);
   record(run, { nodeId: node.id, outcome: 'event_received', handle: 'event' });
   await proceed(run, node, 'event');

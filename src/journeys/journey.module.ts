@@ -111,7 +111,16 @@ export function createJourneys(deps: {
   const engine = createJourneyEngine({ db, dialect: deps.dialect, clock, queue, profiles, matches, runEffect: effects.run, runEffects: effects.many, runWritten: effects.written, onError, onLifecycle, stats });
   engineRef = engine;
   const triggers = createTriggers({ db, clock, queue, profiles, engine });
-  deps.ingest.onCommitted((batch) => track(triggers.onCommitted(batch)));
+  // Durable: a batch a crash left unannounced is announced again after the restart (entries are keyed by their trigger, so a repeat changes nothing).
+  deps.ingest.onCommitted(
+    (batch) => {
+      const p = triggers.onCommitted(batch);
+      // Its failure is reported by ingest, which announces the batch again later.
+      track(p.catch(() => {}));
+      return p;
+    },
+    { durable: true },
+  );
   deps.segments.engine.onTransition((t) => track(triggers.onTransitions(t)));
   const service = createJourneyService({
     db,

@@ -110,8 +110,16 @@ export const JourneyState = z.object({
   endReason: EndReason.optional(),
   /** In the holdout group: goes through the graph, is sent nothing. */
   control: z.boolean(),
+  /**
+   * Message ids of the last events that answered a wait: an event delivered again (a retried job,
+   * a batch announced again after a crash) does not answer the next wait too.
+   */
+  answeredBy: z.array(z.string()).optional(),
 });
 export type JourneyState = z.infer<typeof JourneyState>;
+
+/** How many answering events an entry remembers. */
+export const MAX_ANSWERED = 20;
 
 export const JourneyInput = z.discriminatedUnion('kind', [
   z.object({

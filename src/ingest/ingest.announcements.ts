@@ -1,0 +1,100 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/database.js';
+import { readJson } from '../db/dialect.js';
+import type { EventStore } from '../events/event.store.js';
+import type { Clock } from '../platform/clock.js';
+import type { CommittedBatch } from './ingest.service.js';
+
+/**
+ * Committed batches announced at least once to durable listeners (journey triggers). Listeners
+ * run after the commit that stored a batch, so a crash in between would lose what they were about
+ * to do (a customer who never enters the journey their event triggered). The processor therefore
+ * writes an `ingest_announcements` row in that same transaction (ingest.processor.ts); the row is
+ * deleted once every durable listener finished with the batch. Rows left behind (a crash, a
+ * listener that failed) are found by `recover` once they are older than the grace period: their
+ * events are read back and announced again. Durable listeners must tolerate a repeat (journey
+ * entries are keyed by their trigger, and an entry ignores an event that already answered it).
+ */
+export type DurableListener = (batch: CommittedBatch) => Promise<void>;
+
+export interface Announcements {
+  add(listener: DurableListener): void;
+  /** Whether any durable listener is registered (the processor writes rows only then). */
+  any(): boolean;
+  /** A batch just committed: its durable listeners, then its row deleted once they all succeeded. */
+  announce(batch: CommittedBatch, announcementId: number | undefined): void;
+  /** Announce again what rows older than the grace period hold (and not in hand here). Returns how many. */
+  recover(): Promise<number>;
+  /** Resolves once the announcements in hand have finished. */
+  idle(): Promise<void>;
+}
+
+const MessageIds = z.array(z.string());
+/** Rows read per recovery pass. */
+const PAGE = 100;
+
+export function createAnnouncements(deps: { db: Kysely<Database>; eventStore: EventStore; clock: Clock; onError: (err: unknown) => void; graceMs?: number }): Announcements {
+  const { db, clock } = deps;
+  const grace = deps.graceMs ?? 60_000;
+  const listeners: DurableListener[] = [];
+  const inHand = new Map<number, Promise<void>>();
+  const loose = new Set<Promise<void>>();
+
+  const done = async (id: number): Promise<void> => {
+    await db.deleteFrom('ingest_announcements').where('id', '=', id).execute();
+  };
+  const everyone = async (batch: CommittedBatch): Promise<void> => {
+    const results = await Promise.allSettled(listeners.map((l) => l(batch)));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+
+  return {
+    add: (listener) => void listeners.push(listener),
+    any: () => listeners.length > 0,
+
+    announce(batch, announcementId) {
+      if (listeners.length === 0) return;
+      if (announcementId === undefined) {
+        // Written before the first durable listener registered: announced once, as before.
+        const p: Promise<void> = everyone(batch)
+          .catch(deps.onError)
+          .finally(() => loose.delete(p));
+        loose.add(p);
+        return;
+      }
+      // A failed listener leaves the row for recover(), which announces the batch again.
+      const p = everyone(batch)
+        .then(() => done(announcementId))
+        .catch(deps.onError)
+        .finally(() => inHand.delete(announcementId));
+      inHand.set(announcementId, p);
+    },
+
+    async recover() {
+      const rows = await db.selectFrom('ingest_announcements').selectAll().where('created_at', '<', clock.now() - grace).orderBy('id').limit(PAGE).execute();
+      let n = 0;
+      for (const r of rows) {
+        const id = Number(r.id);
+        if (inHand.has(id) || listeners.length === 0) continue;
+        const parsed = MessageIds.safeParse(readJson(r.message_ids, []));
+        const messageIds = parsed.success ? parsed.data : [];
+        const events = await deps.eventStore.byMessageIds(db, r.workspace_id, messageIds);
+        const p = everyone({ workspaceId: r.workspace_id, events, profileIds: events.map((e) => e.profileId) }).then(() => done(id));
+        inHand.set(id, p);
+        try {
+          await p;
+          n++;
+        } finally {
+          inHand.delete(id);
+        }
+      }
+      return n;
+    },
+
+    async idle() {
+      while (inHand.size > 0 || loose.size > 0) await Promise.allSettled([...inHand.values(), ...loose]);
+    },
+  };
+}
