@@ -18,7 +18,7 @@ export const EFFECT_QUEUE = 'journeys.effect';
 /** Timers falling in the same bucket share a job, due at the latest of them (so none is early). */
 const TIMER_BUCKET_MS = 1000;
 /** Entries per timer job and outbox rows per effect job (a sendMany call's batch). */
-export const MAX_BATCH = 500;
+export const MAX_BATCH = 1000;
 
 /** How an ended state is announced. */
 export function terminalKind(state: JourneyState): 'completed' | 'exited' | 'converted' {

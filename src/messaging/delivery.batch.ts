@@ -11,7 +11,9 @@ import type { ProfileService } from '../profiles/profile.service.js';
 import type { SendResult } from './channels/channel.js';
 import { canSendMany, type KnownAddressCheck } from './consent.batch.js';
 import { clip, resultPatch } from './delivery.patch.js';
-import { renderPayload } from './delivery.render.js';
+import { parsedTemplate, renderPayload, renderTarget, usesRecommendations, type ParsedTemplate } from './delivery.render.js';
+import type { RenderPool } from './render.pool.js';
+import type { RenderAnswer } from './render.wire.js';
 import { groupCommit } from './group-commit.js';
 import { findByIds, findByKeys, insertMessages, recordOutcomes, updateFencedManyLocked, type OutcomeColumns } from './message.bulk.js';
 import type { MessageEventRecorder } from './message-events.js';
@@ -54,6 +56,8 @@ export interface BatchHooks {
   onError: (err: unknown) => void;
   /** Told how many messages each batch inserted (PostgreSQL re-plans a fast-growing table by them: table-stats.ts). */
   stats?: TableStats;
+  /** Worker threads that render a batch's messages (render.pool.ts); without one, rendering runs here. */
+  renderPool?: RenderPool;
   maxAttempts: number;
   leaseMs: number;
   /** Provider calls in flight at once (the SMTP pool's maxConnections bounds the real parallelism). */
@@ -217,9 +221,8 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
     const build = await h.templates.contextBuilder(p.workspaceId);
     const now = clock.now();
     const rows: { index: number; row: FreshMessageRow; payload: MessagePayload | null }[] = [];
-    for (const [i, { index, request }] of batch.entries()) {
-      // Rendering is all CPU: let sockets (SMTP answers of the batch before) be served meanwhile.
-      if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
+    const fresh: { index: number; request: DeliveryRequest; row: FreshMessageRow; contact: ProfileContact; template: TemplateRow }[] = [];
+    for (const { index, request } of batch) {
       const contact = p.contacts.get(request.profileId);
       const template = p.templates.get(request.templateId);
       if (!contact || !template) continue; // both checked by plan()
@@ -235,25 +238,65 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
         request: { event: request.event ?? null, journey: request.journey ?? null, renderProfileId: null },
         now,
       });
+      fresh.push({ index, request, row, contact, template });
+    }
+    const rendered = (index: number, row: FreshMessageRow, payload: MessagePayload) => {
+      const { subject, preview } = previewOf(payload);
+      rows.push({ index, payload, row: { ...row, payload: JSON.stringify(payload), subject, preview, to_address: recipientOf(payload), locale: payload.locale } });
+    };
+    const failed = (index: number, row: FreshMessageRow, err: { code: string; message: string; field: string | null }) => {
+      const error = `${err.code}: ${err.message}${err.field ? ` (${err.field})` : ''}`;
+      rows.push({ index, payload: null, row: { ...row, status: 'failed', reason: err.code === 'NOT_FOUND' ? 'not_found' : 'render_failed', last_error: clip(error), next_attempt_at: null } });
+    };
+    // Off this thread where a render pool runs and the template needs nothing from it ({% recommend %} asks the recommender here).
+    const pooled = h.renderPool ? fresh.filter((f) => !usesRecommendations(f.template)) : [];
+    const here = pooled.length === 0 ? fresh : fresh.filter((f) => usesRecommendations(f.template));
+    if (pooled.length > 0 && h.renderPool) {
+      const templates: Record<string, ParsedTemplate> = {};
+      for (const f of pooled) templates[f.template.id] ??= parsedTemplate(f.template);
+      let answers: RenderAnswer[] | null = null;
+      try {
+        answers = await h.renderPool.render(
+          templates,
+          pooled.map((f) => {
+            // The context as built here, less the recommender (a function; these templates do not use it).
+            const { recommendations: _unused, ...context } = build(profileContext(f.contact), { event: f.request.event ?? null, journey: f.request.journey ?? null });
+            return { template: f.template.id, target: renderTarget(f.row), context, now };
+          }),
+        );
+      } catch (err) {
+        // A worker thread died: these are rendered here instead.
+        h.onError(err);
+        here.push(...pooled);
+      }
+      if (answers) {
+        for (const [i, f] of pooled.entries()) {
+          const a = answers[i];
+          if (!a) throw new Error(`render pool gave no answer for message ${f.row.id}`);
+          if (a.ok) rendered(f.index, f.row, a.payload);
+          else if ('unexpected' in a) throw new Error(`rendering message ${f.row.id} failed: ${a.unexpected}`);
+          else failed(f.index, f.row, a);
+        }
+      }
+    }
+    for (const [i, { index, row, contact }] of here.entries()) {
+      // Rendering is all CPU: let sockets (SMTP answers of the batch before) be served meanwhile.
+      if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
       const context = async (_ws: string, _p: string | null, extra: Parameters<typeof build>[1]) => build(profileContext(contact), extra);
       try {
         // Read back from the stored text, as a retry reads it (our own serialisation of a StoredRequest, just written).
         const stored = JSON.parse(row.request) as StoredRequest;
-        const payload = await renderPayload({ db, clock, tracking: h.tracking, template: (id) => p.templates.get(id), templates: { context } }, row, stored);
-        const { subject, preview } = previewOf(payload);
-        rows.push({ index, payload, row: { ...row, payload: JSON.stringify(payload), subject, preview, to_address: recipientOf(payload), locale: payload.locale } });
+        rendered(index, row, await renderPayload({ db, clock, tracking: h.tracking, template: (id) => p.templates.get(id), templates: { context } }, row, stored));
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
-        const error = `${err.code}: ${err.message}${err.field ? ` (${err.field})` : ''}`;
-        rows.push({ index, payload: null, row: { ...row, status: 'failed', reason: err.code === 'NOT_FOUND' ? 'not_found' : 'render_failed', last_error: clip(error), next_attempt_at: null } });
+        failed(index, row, err);
       }
     }
     return rows;
   }
 
-  /** Render, decide and insert one batch; fills `results` for every message not to be sent, returns the claimed ones. */
-  async function prepare(p: Plan, batch: readonly { index: number; request: DeliveryRequest }[], results: (DeliveryResult | undefined)[]): Promise<Claimed[]> {
-    const rows = await render(p, batch);
+  /** Decide and insert one rendered batch; fills `results` for every message not to be sent, returns the claimed ones. */
+  async function prepare(p: Plan, rows: Awaited<ReturnType<typeof render>>, results: (DeliveryResult | undefined)[]): Promise<Claimed[]> {
     const decided = await decideAndInsert(p.workspaceId, rows);
     // A key taken between our read and our insert (a concurrent send): that message's outcome, as `send` gives it.
     const raced = rows.filter((r) => !decided.inserted.has(r.row.idempotency_key));
@@ -280,21 +323,32 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
   }
 
   /**
-   * A workspace's part of the call, batch by batch, pipelined: the next batch is rendered and
-   * inserted while the provider calls of the one before are in flight (at most two batches held).
+   * A workspace's part of the call, batch by batch, pipelined in three stages: while one batch's
+   * provider calls are in flight, the next is decided and inserted here, and the one after that is
+   * rendered (by the render pool's threads when there is one, so rendering and the database work
+   * overlap; at most three batches held). Batches are decided in order, one transaction after another.
    */
   async function execute(p: Plan, results: (DeliveryResult | undefined)[]): Promise<void> {
     // Their message.sent events then need no second profile read.
     h.events.know(p.workspaceId, [...p.contacts.values()]);
     await resumeAll(p.stored, results);
     let sending: Promise<void> = Promise.resolve();
-    for (let i = 0; i < p.fresh.length; i += h.batchSize) {
-      const claimed = await prepare(p, p.fresh.slice(i, i + h.batchSize), results);
+    let deciding: Promise<Claimed[]> | null = null;
+    // Handled when awaited (next turn of the loop, or below); not an unhandled rejection meanwhile.
+    const quiet = <T>(x: Promise<T>): Promise<T> => (x.catch(() => {}), x);
+    const send = async (decided: Promise<Claimed[]>): Promise<void> => {
+      const claimed = await decided;
       await sending;
-      sending = transmitAll(claimed, results);
-      // Handled when awaited (next turn of the loop, or below); not an unhandled rejection meanwhile.
-      sending.catch(() => {});
+      sending = quiet(transmitAll(claimed, results));
+    };
+    for (let i = 0; i < p.fresh.length; i += h.batchSize) {
+      const rows = await render(p, p.fresh.slice(i, i + h.batchSize));
+      const before: Promise<Claimed[]> | null = deciding;
+      // This batch's transaction starts once the one before it has committed.
+      deciding = quiet((before ?? Promise.resolve([])).then(() => prepare(p, rows, results)));
+      if (before) await send(before);
     }
+    if (deciding) await send(deciding);
     await sending;
     for (const [index, first] of p.repeats) {
       const r = results[first];

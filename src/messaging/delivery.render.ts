@@ -5,7 +5,7 @@ import { assertUnreachable, notFound } from '../platform/errors.js';
 import type { MessagePayload, StoredRequest } from './message.payload.js';
 import type { MessageRow } from './message.repository.js';
 import { findTemplate, type TemplateRow } from './template.repository.js';
-import { renderTemplate } from './template.render.js';
+import { renderTemplate, type RenderContext } from './template.render.js';
 import { Channel, Locale, TemplateBody } from './template.schema.js';
 import type { TemplateService } from './template.service.js';
 import type { Tracking } from './tracking.js';
@@ -21,14 +21,51 @@ export interface RenderDeps {
   template?: (id: string) => TemplateRow | undefined;
 }
 
-/** A template row's stored JSON, parsed once per row object (a batch renders the same row for every recipient). */
-const parsedRows = new WeakMap<TemplateRow, { body: TemplateBody; locale: Locale; channel: Channel }>();
+/** A template's stored JSON, parsed: what rendering needs of the row. */
+export interface ParsedTemplate {
+  body: TemplateBody;
+  locale: Locale;
+  channel: Channel;
+}
 
-function parsedTemplate(t: TemplateRow): { body: TemplateBody; locale: Locale; channel: Channel } {
+/** A template row's stored JSON, parsed once per row object (a batch renders the same row for every recipient). */
+const parsedRows = new WeakMap<TemplateRow, ParsedTemplate>();
+
+export function parsedTemplate(t: TemplateRow): ParsedTemplate {
   let hit = parsedRows.get(t);
   if (!hit) parsedRows.set(t, (hit = { body: TemplateBody.parse(readJson(t.body, {})), locale: Locale.parse(t.default_locale), channel: Channel.parse(t.channel) }));
   return hit;
 }
+
+const recommending = new WeakMap<TemplateRow, boolean>();
+
+/** Whether a template may use `{% recommend %}` (its provider lives on the sending thread, so it cannot render elsewhere). */
+export function usesRecommendations(t: TemplateRow): boolean {
+  let hit = recommending.get(t);
+  if (hit === undefined) recommending.set(t, (hit = JSON.stringify(parsedTemplate(t).body).includes('recommend')));
+  return hit;
+}
+
+/** What rendering needs of the message row. */
+export interface RenderTarget {
+  workspaceId: string;
+  id: string;
+  kind: string;
+  profileId: string | null;
+  sourceKind: string;
+  subscriptionGroupId: string | null;
+  toAddress: string | null;
+}
+
+export const renderTarget = (r: Pick<MessageRow, 'workspace_id' | 'id' | 'kind' | 'profile_id' | 'source_kind' | 'subscription_group_id' | 'to_address'>): RenderTarget => ({
+  workspaceId: r.workspace_id,
+  id: r.id,
+  kind: r.kind,
+  profileId: r.profile_id,
+  sourceKind: r.source_kind,
+  subscriptionGroupId: r.subscription_group_id,
+  toAddress: r.to_address,
+});
 
 /**
  * Render a queued message for its recipient: the template in the customer's language (their
@@ -39,29 +76,33 @@ function parsedTemplate(t: TemplateRow): { body: TemplateBody; locale: Locale; c
 export async function renderPayload(deps: RenderDeps, r: MessageRow, request: StoredRequest): Promise<MessagePayload> {
   const t = r.template_id ? await (deps.template ? deps.template(r.template_id) : findTemplate(deps.db, r.workspace_id, r.template_id)) : undefined;
   if (!t) throw notFound('Template', 'templateId');
-  const { channel } = parsedTemplate(t);
-  const ref = { workspaceId: r.workspace_id, messageId: r.id };
+  const ctx = await deps.templates.context(r.workspace_id, r.profile_id ?? request.renderProfileId, { event: request.event, journey: request.journey, message: {} });
+  return renderParsed(parsedTemplate(t), renderTarget(r), ctx, deps.tracking, deps.clock);
+}
+
+/**
+ * The pure part of renderPayload, given the parsed template and the customer's context: shared by
+ * this thread and the render worker threads (render.worker.ts), so both give the same payload.
+ */
+export async function renderParsed(t: ParsedTemplate, r: RenderTarget, base: RenderContext, tracking: Tracking, clock: Clock): Promise<MessagePayload> {
+  const { body, locale, channel } = t;
+  const ref = { workspaceId: r.workspaceId, messageId: r.id };
   // Unsubscribing needs a customer to record it on: test sends to a bare address carry none.
   const unsubscribeUrl =
-    r.kind === 'marketing' && r.profile_id && r.source_kind !== 'test'
-      ? deps.tracking.unsubscribeUrl({ workspaceId: r.workspace_id, profileId: r.profile_id, groupId: r.subscription_group_id, channel, messageId: r.id })
+    r.kind === 'marketing' && r.profileId && r.sourceKind !== 'test'
+      ? tracking.unsubscribeUrl({ workspaceId: r.workspaceId, profileId: r.profileId, groupId: r.subscriptionGroupId, channel, messageId: r.id })
       : null;
-  const ctx = await deps.templates.context(r.workspace_id, r.profile_id ?? request.renderProfileId, {
-    event: request.event,
-    journey: request.journey,
-    message: unsubscribeUrl ? { unsubscribeUrl, preferencesUrl: unsubscribeUrl } : {},
-  });
-  const { body, locale } = parsedTemplate(t);
-  const options = { clock: deps.clock };
+  const ctx: RenderContext = { ...base, message: unsubscribeUrl ? { unsubscribeUrl, preferencesUrl: unsubscribeUrl } : {} };
+  const options = { clock };
   switch (body.channel) {
     case 'email': {
       const m = await renderTemplate(body, locale, ctx, options);
       return {
         channel: 'email',
         locale: m.locale,
-        to: r.to_address ?? ctx.profile.email ?? '',
+        to: r.toAddress ?? ctx.profile.email ?? '',
         subject: m.subject,
-        html: deps.tracking.instrumentHtml(m.html, ref),
+        html: tracking.instrumentHtml(m.html, ref),
         text: m.text,
         preheader: m.preheader,
         unsubscribeUrl,
@@ -69,7 +110,7 @@ export async function renderPayload(deps: RenderDeps, r: MessageRow, request: St
     }
     case 'sms': {
       const m = await renderTemplate(body, locale, ctx, options);
-      return { channel: 'sms', locale: m.locale, to: r.to_address ?? ctx.profile.phone ?? '', text: m.text };
+      return { channel: 'sms', locale: m.locale, to: r.toAddress ?? ctx.profile.phone ?? '', text: m.text };
     }
     case 'webhook': {
       const m = await renderTemplate(body, locale, ctx, options);

@@ -24,6 +24,7 @@ import { renderPayload } from './delivery.render.js';
 import { findTemplate } from './template.repository.js';
 import type { TemplateService } from './template.service.js';
 import type { TestSendRequest } from './template.api.schema.js';
+import type { RenderPool } from './render.pool.js';
 import type { Tracking } from './tracking.js';
 import type { Transmitter } from './channel.factory.js';
 
@@ -115,6 +116,8 @@ export function createDeliveryService(deps: {
   templates: TemplateService;
   consent: ConsentService;
   tracking: Tracking;
+  /** Worker threads for rendering batches (render.pool.ts). */
+  renderPool?: RenderPool;
   transmitter: Transmitter;
   events: MessageEventRecorder;
   onError: (err: unknown) => void;
@@ -346,6 +349,7 @@ export function createDeliveryService(deps: {
   const sendMany = createBatchSender({
     ...{ db, dialect: deps.dialect, clock, profiles: deps.profiles, templates: deps.templates, tracking: deps.tracking, events: deps.events, onError: deps.onError },
     stats: createTableStats(db, deps.dialect, deps.onError),
+    ...(deps.renderPool ? { renderPool: deps.renderPool } : {}),
     ...{ maxAttempts, leaseMs, concurrency: o.batchConcurrency ?? 32, batchSize: o.batchSize ?? 500, recordLingerMs: 20, markLingerMs: o.markLingerMs ?? 2, backoff, resume, transmit, settled, scheduleRetry },
     hold: (r, done) => leases.hold(r.workspace_id, r.id, r.attempts, done),
     stopping: () => shutdown.signal.aborted || closing,

@@ -19,6 +19,7 @@ import { messageRoutes } from './message.routes.js';
 import { createMessageService, type MessageService } from './message.service.js';
 import { createProfileEventRecorder } from './profile-events.js';
 import { publicMessagingRoutes } from './public.routes.js';
+import { createRenderPool } from './render.pool.js';
 import { createTokenSigner } from './signing.js';
 import type { RecommendationProvider } from './template.render.js';
 import { templateRoutes } from './template.routes.js';
@@ -51,6 +52,8 @@ export interface MessagingOptions {
   channelOverride?: ChannelOverride;
   /** Worker threads that build and send email (default 2; 0 sends on the calling thread). */
   emailThreads?: number;
+  /** Worker threads that render batches of messages (default 1; 0 renders on the calling thread). */
+  renderThreads?: number;
 }
 
 export const RECOVER_QUEUE = 'messages.recover';
@@ -81,7 +84,9 @@ export function createMessaging(deps: {
   const profileEvents = createProfileEventRecorder({ db, clock, profiles, ingest: deps.ingest });
   const events = createMessageEventRecorder({ db, clock, profileEvents, onError });
   const transmitter = createTransmitter({ settings, clock, publicUrl: deps.publicUrl, onError, emailThreads: options.emailThreads ?? 2, ...(options.channelOverride ? { override: options.channelOverride } : {}) });
-  const delivery = createDeliveryService({ db, dialect: deps.dialect, clock, queue: deps.queue, profiles, templates, consent, tracking, transmitter, events, onError, ...(options.delivery ? { options: options.delivery } : {}) });
+  const renderThreads = options.renderThreads ?? 1;
+  const renderPool = renderThreads > 0 ? createRenderPool({ threads: renderThreads, instanceKey: deps.instanceKey, publicUrl: deps.publicUrl }) : undefined;
+  const delivery = createDeliveryService({ db, dialect: deps.dialect, clock, queue: deps.queue, profiles, templates, consent, tracking, transmitter, events, onError, ...(renderPool ? { renderPool } : {}), ...(options.delivery ? { options: options.delivery } : {}) });
   deps.queue.register(RECOVER_QUEUE, async () => ({ touched: await delivery.recover() }), { concurrency: 1, maxAttempts: 1 });
   deps.queue.every(RECOVER_QUEUE, options.recoverEveryMs ?? 30_000, {}, { firstDelayMs: 2_000 });
   return {
@@ -95,7 +100,10 @@ export function createMessaging(deps: {
     unsubscribe: createUnsubscribeService({ db, clock, consent, profiles, tracking, messageEvents: events, profileEvents, onError }),
     feedback: createFeedbackService({ db, consent, settings, events }),
     publicUrl: deps.publicUrl,
-    close: () => delivery.close(),
+    async close() {
+      await delivery.close();
+      await renderPool?.close();
+    },
   };
 }
 
