@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { BroadcastRecipientTable, BroadcastTable, Database } from '../db/database.js';
 
 /** Queries over broadcasts and their recipients (db handle or transaction first, STYLE §3). */
@@ -56,6 +56,23 @@ export async function nextSendAt(db: Db, workspaceId: string, broadcastId: strin
 
 export async function updateRecipient(db: Db, workspaceId: string, broadcastId: string, profileId: string, patch: Updateable<BroadcastRecipientTable>): Promise<void> {
   await db.updateTable('broadcast_recipients').set(patch).where('workspace_id', '=', workspaceId).where('broadcast_id', '=', broadcastId).where('profile_id', '=', profileId).execute();
+}
+
+/**
+ * Each sent batch's outcomes, one statement per 500 recipients (`update … from (values …)`, the
+ * profile ids also listed with `in (…)` so SQLite looks each one up rather than scanning the
+ * broadcast: message.bulk.ts recordOutcomes).
+ */
+export async function recordRecipients(db: Db, workspaceId: string, broadcastId: string, rows: readonly { profileId: string; status: string; reason: string | null; messageId: string | null }[], at: number): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    const part = rows.slice(i, i + 500);
+    const values = part.map((r) => sql`(cast(${r.profileId} as text), cast(${r.status} as text), cast(${r.reason} as text), cast(${r.messageId} as text))`);
+    await sql`
+      update broadcast_recipients set status = v.column2, reason = v.column3, message_id = v.column4, updated_at = ${at}
+      from (values ${sql.join(values)}) as v
+      where broadcast_recipients.workspace_id = ${workspaceId} and broadcast_recipients.broadcast_id = ${broadcastId}
+        and broadcast_recipients.profile_id in (${sql.join(part.map((r) => r.profileId))}) and broadcast_recipients.profile_id = v.column1`.execute(db);
+  }
 }
 
 /** Give every recipient waiting for the A/B winner the winning variant, due now. */

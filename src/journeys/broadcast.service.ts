@@ -42,9 +42,9 @@ export const BROADCAST_START_QUEUE = 'broadcasts.start';
 export const BROADCAST_TICK_QUEUE = 'broadcasts.tick';
 const Payload = z.object({ workspaceId: z.string(), broadcastId: z.string() });
 const MINUTE = 60_000;
-const PAGE = 200;
+const PAGE = 1000;
 /** Sends per tick without a throttle: the tick re-enqueues itself at once for the rest. */
-const UNTHROTTLED_BATCH = 500;
+const UNTHROTTLED_BATCH = 10_000;
 
 export function createBroadcastService(deps: {
   db: Kysely<Database>;
@@ -196,11 +196,12 @@ export function createBroadcastService(deps: {
       const startedAt = r.started_at ?? now;
       await repo.updateBroadcast(db, workspaceId, id, ['scheduled', 'sending'], { status: 'sending', started_at: startedAt, updated_at: now });
       const ab = abTestOf(r);
-      for (let offset = 0; ; offset += PAGE) {
-        const page = await deps.segments.members(workspaceId, r.segment_id, { limit: PAGE, offset });
+      // By profile id, a page after the other: every member once, however large the segment, while members come and go.
+      for (let after: string | null = null; ; ) {
+        const page = await deps.segments.memberPage(workspaceId, r.segment_id, after, PAGE);
         await repo.insertRecipients(
           db,
-          page.items.map((m) => {
+          page.map((m) => {
             const inTest = ab !== null && unitHash(`broadcast:${id}:${m.id}`) * 100 < ab.testPercent;
             const variant = ab && inTest ? (ab.variants[Math.floor(unitHash(`broadcast:${id}:${m.id}:variant`) * ab.variants.length)]?.key ?? null) : null;
             const held = ab !== null && !inTest;
@@ -218,7 +219,9 @@ export function createBroadcastService(deps: {
             };
           }),
         );
-        if (page.items.length < PAGE) break;
+        const last = page[page.length - 1];
+        if (!last || page.length < PAGE) break;
+        after = last.id;
       }
       await enqueueTick(workspaceId, id, now);
     },
@@ -284,12 +287,16 @@ export function createBroadcastService(deps: {
         const results = await sendAll(requests);
         sent += ready.length;
         const at = clock.now();
-        await withTransaction(db, async (trx) => {
-          for (const [i, rec] of ready.entries()) {
+        await repo.recordRecipients(
+          db,
+          workspaceId,
+          id,
+          ready.flatMap((rec, i) => {
             const result = results[i];
-            if (result) await repo.updateRecipient(trx, workspaceId, id, rec.profile_id, { ...recipientOutcome(result), message_id: result.messageId === '' ? null : result.messageId, updated_at: at });
-          }
-        });
+            return result ? [{ profileId: rec.profile_id, ...recipientOutcome(result), messageId: result.messageId === '' ? null : result.messageId }] : [];
+          }),
+          at,
+        );
         if (sent >= budget) break;
       }
       const next = await repo.nextSendAt(db, workspaceId, id);

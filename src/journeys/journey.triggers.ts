@@ -101,7 +101,12 @@ export function createTriggers(deps: { db: Kysely<Database>; clock: Clock; queue
 
     async onTransitions(transitions) {
       const byWorkspace = new Map<string, SegmentTransition[]>();
-      for (const t of transitions) byWorkspace.set(t.workspaceId, [...(byWorkspace.get(t.workspaceId) ?? []), t]);
+      for (const t of transitions) {
+        // Pushed, not spread: a segment's first computation announces every member at once (100,000 made this quadratic).
+        const list = byWorkspace.get(t.workspaceId);
+        if (list) list.push(t);
+        else byWorkspace.set(t.workspaceId, [t]);
+      }
       for (const [workspaceId, list] of byWorkspace) {
         for (const { row, def } of await published(await repo.activeJourneys(db, workspaceId, ['segment_entered', 'segment_exited']))) {
           const entry = def.entry;

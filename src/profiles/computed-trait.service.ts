@@ -177,7 +177,9 @@ export function createComputedTraitService(deps: { db: Kysely<Database>; dialect
           const id = `${old.key}\u0000${old.profileId}`;
           const fresh = wanted.get(id);
           if (!fresh) {
-            removed.set(old.key, [...(removed.get(old.key) ?? []), old.profileId]);
+            const list = removed.get(old.key);
+            if (list) list.push(old.profileId);
+            else removed.set(old.key, [old.profileId]);
             profiles.add(old.profileId);
           } else if (fresh.num === old.num && fresh.text === old.text) {
             // Unchanged: no write, so updated_at says when the value last changed.

@@ -165,6 +165,18 @@ export async function enteredAt(db: DbOrTrx, workspaceId: string, segmentId: str
 }
 
 /** SQL restriction "p is a member of the segment", for the profile service's lists. */
+/** Members in profile-id order after `after` (keyset paging: stable while members come and go, no offset to skip). */
+export const memberPage = (db: DbOrTrx, workspaceId: string, segmentId: string, after: string | null, limit: number) => {
+  let q = db
+    .selectFrom('segment_members as m')
+    .innerJoin('profiles as p', (j) => j.onRef('p.workspace_id', '=', 'm.workspace_id').onRef('p.id', '=', 'm.profile_id'))
+    .select(['p.id', 'p.traits'])
+    .where('m.workspace_id', '=', workspaceId)
+    .where('m.segment_id', '=', segmentId);
+  if (after !== null) q = q.where('m.profile_id', '>', after);
+  return q.orderBy('m.profile_id').limit(limit).execute();
+};
+
 export function isMemberOf(workspaceId: string, segmentId: string) {
   return sql<boolean>`p.id in (select profile_id from segment_members where workspace_id = ${workspaceId} and segment_id = ${segmentId})`;
 }

@@ -19,6 +19,7 @@ import {
   findSegment,
   insertSegment,
   isMemberOf,
+  memberPage as memberPageRows,
   listSegments,
   overlapCount,
   segmentsOfProfile,
@@ -61,6 +62,8 @@ export interface SegmentService {
   /** Validate a draft definition and count its members now (the rule builder's live count). */
   preview(workspaceId: string, definition: unknown, sample: number): Promise<SegmentPreview>;
   members(workspaceId: string, id: string, query: SegmentMembersQuery): Promise<SegmentMemberList>;
+  /** Members by profile id after `after`, at most `limit`: a complete, stable walk over a large segment (a broadcast's snapshot). */
+  memberPage(workspaceId: string, id: string, after: string | null, limit: number): Promise<{ id: string; traits: Record<string, unknown> }[]>;
   /** Members as CSV lines (header first), streamed in pages. */
   exportCsv(workspaceId: string, id: string): AsyncGenerator<string>;
   history(workspaceId: string, id: string, days: number): Promise<SegmentHistory>;
@@ -269,6 +272,11 @@ export function createSegmentService(deps: {
       const page = await profiles.list(workspaceId, { sort: 'lastSeen', limit: query.limit, offset: query.offset, ...(query.q ? { q: query.q } : {}) }, isMemberOf(workspaceId, id));
       const since = await enteredAt(db, workspaceId, id, page.items.map((p) => p.id));
       return { total: page.total, items: page.items.map((p) => ({ ...p, enteredAt: toIso(since.get(p.id) ?? 0) })) };
+    },
+
+    async memberPage(workspaceId, id, after, limit) {
+      const rows = await memberPageRows(db, workspaceId, id, after, limit);
+      return rows.map((r) => ({ id: r.id, traits: readJson<Record<string, unknown>>(r.traits, {}) }));
     },
 
     async *exportCsv(workspaceId, id) {
