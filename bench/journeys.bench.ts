@@ -32,7 +32,7 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const SMTP_CONNECTIONS = Number(process.env.BENCH_SMTP_CONNECTIONS ?? 32);
 const MARK_LINGER_MS = Number(process.env.BENCH_MARK_LINGER_MS ?? 2);
 /** Customers who go through the journey (two sends and a delay each). */
-const JOURNEY_PROFILES = Math.min(PROFILES, Number(process.env.BENCH_JOURNEY_PROFILES ?? 10_000));
+const JOURNEY_PROFILES = Math.min(PROFILES, Number(process.env.BENCH_JOURNEY_PROFILES ?? PROFILES));
 const PG_URL = process.env.NUDGE_TEST_DATABASE_URL ?? process.env.NUDGE_BENCH_DATABASE_URL;
 /** The scaled shape's queue engine (BullMQ on Redis) for the PostgreSQL run, when one is configured. */
 const QUEUE_URL = process.env.NUDGE_QUEUE_URL ?? process.env.NUDGE_TEST_REDIS_URL;
