@@ -12,8 +12,9 @@ const CUSTOMERS = 200;
 /** What a caller can tell about an outcome, independent of which ids were generated. */
 const shape = (r: DeliveryResult) => ({ status: r.status, duplicate: r.duplicate, ...('reason' in r ? { reason: r.reason } : {}) });
 
-for (const dialect of testDialects()) {
-  describe(`delivery: sendMany gives each request the outcome send() gives it (${dialect})`, () => {
+// With a render thread too: the pool's answers (payloads and render errors) go through the same path.
+for (const [dialect, renderThreads] of testDialects().flatMap((d) => [[d, 0] as const, [d, 1] as const])) {
+  describe(`delivery: sendMany gives each request the outcome send() gives it (${dialect}${renderThreads ? ', rendered in a worker thread' : ''})`, () => {
     const clock = manualClock(START);
     let t: TestNudge;
     let smtp: TestSmtp;
@@ -55,7 +56,7 @@ for (const dialect of testDialects()) {
 
     before(async () => {
       smtp = await startTestSmtp();
-      t = await createMessagingTestNudge(dialect, { clock, messaging: { delivery: { backoffMs: 1000, maxAttempts: 3, batchSize: 64, batchConcurrency: 8 } } });
+      t = await createMessagingTestNudge(dialect, { clock, messaging: { renderThreads, delivery: { backoffMs: 1000, maxAttempts: 3, batchSize: 64, batchConcurrency: 8 } } });
       shop = await setupShop(t, smtp);
       await t.nudge.messaging.consent.setCap(ws(), { channel: 'email', maxMessages: 1, windowDays: 7 }, 'test');
     });
