@@ -53,11 +53,11 @@ export interface MessagingOptions {
   /** Worker threads that build and send email (default 2; 0 sends on the calling thread). */
   emailThreads?: number;
   /**
-   * Worker threads that render batches of messages (default 1; 0 renders on the sending thread).
-   * One thread takes a third of the sending thread's work per message off it (a broadcast's
-   * main-thread cost 0.19 → 0.13 ms; 4,750 → 5,400 messages/s on two cores). Its cost is memory:
-   * the process grows by about 100 MB of native memory over the first half of a 100,000-message
-   * broadcast (the thread's malloc arena warming up) and then stays flat.
+   * Worker threads that render batches of messages (default 0: on the sending thread). One thread
+   * takes a third of the sending thread's work per message off it (a broadcast's main-thread cost
+   * 0.19 → 0.13 ms; sendMany 4,750 → 5,300 messages/s on two cores), but on SQLite the process then
+   * grew by about 100 MB of native memory over a 100,000-message broadcast (malloc arenas of the
+   * thread; 27 MB without it), still growing at the end: off by default until that is bounded.
    */
   renderThreads?: number;
 }
@@ -90,7 +90,7 @@ export function createMessaging(deps: {
   const profileEvents = createProfileEventRecorder({ db, clock, profiles, ingest: deps.ingest });
   const events = createMessageEventRecorder({ db, clock, profileEvents, onError });
   const transmitter = createTransmitter({ settings, clock, publicUrl: deps.publicUrl, onError, emailThreads: options.emailThreads ?? 2, ...(options.channelOverride ? { override: options.channelOverride } : {}) });
-  const renderThreads = options.renderThreads ?? 1;
+  const renderThreads = options.renderThreads ?? 0;
   const renderPool = renderThreads > 0 ? createRenderPool({ threads: renderThreads, instanceKey: deps.instanceKey, publicUrl: deps.publicUrl }) : undefined;
   const delivery = createDeliveryService({ db, dialect: deps.dialect, clock, queue: deps.queue, profiles, templates, consent, tracking, transmitter, events, onError, ...(renderPool ? { renderPool } : {}), ...(options.delivery ? { options: options.delivery } : {}) });
   deps.queue.register(RECOVER_QUEUE, async () => ({ touched: await delivery.recover() }), { concurrency: 1, maxAttempts: 1 });
