@@ -323,10 +323,11 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
   }
 
   /**
-   * A workspace's part of the call, batch by batch, pipelined in three stages: while one batch's
-   * provider calls are in flight, the next is decided and inserted here, and the one after that is
-   * rendered (by the render pool's threads when there is one, so rendering and the database work
-   * overlap; at most three batches held). Batches are decided in order, one transaction after another.
+   * A workspace's part of the call, batch by batch, pipelined: the next batch is rendered and
+   * inserted while the provider calls of the one before are in flight. With a render pool, in three
+   * stages: while one batch is being sent, the next is decided and inserted here and the one after
+   * that is rendered by the pool's threads (at most three batches held). Batches are decided in
+   * order, one transaction after another.
    */
   async function execute(p: Plan, results: (DeliveryResult | undefined)[]): Promise<void> {
     // Their message.sent events then need no second profile read.
@@ -341,7 +342,17 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
       await sending;
       sending = quiet(transmitAll(claimed, results));
     };
-    for (let i = 0; i < p.fresh.length; i += h.batchSize) {
+    if (!h.renderPool) {
+      // Rendering here: render, decide and insert one batch while the one before is being sent
+      // (rendering beside the database work would only interleave this thread's own work, and
+      // gains nothing).
+      for (let i = 0; i < p.fresh.length; i += h.batchSize) {
+        const claimed = await prepare(p, await render(p, p.fresh.slice(i, i + h.batchSize)), results);
+        await sending;
+        sending = quiet(transmitAll(claimed, results));
+      }
+    }
+    for (let i = 0; h.renderPool && i < p.fresh.length; i += h.batchSize) {
       const rows = await render(p, p.fresh.slice(i, i + h.batchSize));
       const before: Promise<Claimed[]> | null = deciding;
       // This batch's transaction starts once the one before it has committed.
