@@ -125,7 +125,9 @@ for (const dialect of testDialects()) {
       await settle();
       const done = await get(id);
       const winner = bMessages.length > 0 ? 'B' : 'A';
-      assert.equal(done.winner, winner);
+      // On failure, the broadcast's jobs say why (this has failed, rarely, only under a full parallel test run).
+      const jobs = async () => JSON.stringify((await t.nudge.queue.list(t.workspace.id, { limit: 20 })).filter((j) => j.queue.startsWith('broadcasts.')));
+      if (done.winner !== winner) assert.fail(`winner ${String(done.winner)}, expected ${winner}; broadcast ${JSON.stringify(done)}; jobs ${await jobs()}`);
       assert.equal(done.status, 'sent');
       assert.equal(done.counts.sent, 4);
       assert.equal(smtp.received.length, 4);
