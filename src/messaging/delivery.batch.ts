@@ -334,9 +334,9 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
     h.events.know(p.workspaceId, [...p.contacts.values()]);
     await resumeAll(p.stored, results);
     let sending: Promise<void> = Promise.resolve();
-    let deciding: Promise<Claimed[]> | null = null;
     // Handled when awaited (next turn of the loop, or below); not an unhandled rejection meanwhile.
     const quiet = <T>(x: Promise<T>): Promise<T> => (x.catch(() => {}), x);
+    /** Once `decided` is claimed and the batch before it is sent, send it. */
     const send = async (decided: Promise<Claimed[]>): Promise<void> => {
       const claimed = await decided;
       await sending;
@@ -346,20 +346,18 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
       // Rendering here: render, decide and insert one batch while the one before is being sent
       // (rendering beside the database work would only interleave this thread's own work, and
       // gains nothing).
+      for (let i = 0; i < p.fresh.length; i += h.batchSize) await send(prepare(p, await render(p, p.fresh.slice(i, i + h.batchSize)), results));
+    } else {
+      let deciding: Promise<Claimed[]> | null = null;
       for (let i = 0; i < p.fresh.length; i += h.batchSize) {
-        const claimed = await prepare(p, await render(p, p.fresh.slice(i, i + h.batchSize)), results);
-        await sending;
-        sending = quiet(transmitAll(claimed, results));
+        const rows = await render(p, p.fresh.slice(i, i + h.batchSize));
+        const before: Promise<Claimed[]> | null = deciding;
+        // This batch's transaction starts once the one before it has committed.
+        deciding = quiet((before ?? Promise.resolve([])).then(() => prepare(p, rows, results)));
+        if (before) await send(before);
       }
+      if (deciding) await send(deciding);
     }
-    for (let i = 0; h.renderPool && i < p.fresh.length; i += h.batchSize) {
-      const rows = await render(p, p.fresh.slice(i, i + h.batchSize));
-      const before: Promise<Claimed[]> | null = deciding;
-      // This batch's transaction starts once the one before it has committed.
-      deciding = quiet((before ?? Promise.resolve([])).then(() => prepare(p, rows, results)));
-      if (before) await send(before);
-    }
-    if (deciding) await send(deciding);
     await sending;
     for (const [index, first] of p.repeats) {
       const r = results[first];
