@@ -46,6 +46,9 @@ export interface OpenOptions {
  * composition root; the few that open a connection of their own in a worker thread look it up here.
  */
 const sources = new WeakMap<Kysely<Database>, DatabaseSource>();
+const WAL_AUTOCHECKPOINT = 4000;
+/** The better-sqlite3 connection behind each SQLite handle, for the WAL checkpoint controls below. */
+const connections = new WeakMap<Kysely<Database>, SQLite.Database>();
 
 /** Where `db` points; null for an in-memory SQLite database, which no other connection can see. */
 export function databaseSource(db: Kysely<Database>): DatabaseSource | null {
@@ -59,6 +62,24 @@ export function databaseSource(db: Kysely<Database>): DatabaseSource | null {
 export function yieldToOtherWriters(db: Kysely<Database>, maxMs = 1000): Promise<void> {
   const source = sources.get(db);
   return source?.kind === 'sqlite' ? yieldToWaiters(source.lockWaiters, maxMs) : Promise.resolve();
+}
+
+/**
+ * SQLite: whether this connection runs WAL checkpoints itself when its commits grow the log past
+ * 4,000 pages (the default), or leaves them to another connection that calls `checkpointWal`
+ * (the ingest worker, on its own thread). A checkpoint copies the log into the database file:
+ * tens of milliseconds inside a commit, which on the main thread stall every request and the
+ * journey and delivery engines meanwhile. No effect on PostgreSQL or in-memory SQLite.
+ */
+export function checkpointsHere(db: Kysely<Database>, here: boolean): void {
+  connections.get(db)?.pragma(`wal_autocheckpoint = ${here ? WAL_AUTOCHECKPOINT : 0}`);
+}
+
+/** SQLite: copy what the WAL holds into the database file without waiting for any reader or writer. */
+export function checkpointWal(db: Kysely<Database>): void {
+  const sqlite = connections.get(db);
+  // Between two statements of this connection's own open transaction: at its commit instead.
+  if (sqlite && !sqlite.inTransaction) sqlite.pragma('wal_checkpoint(PASSIVE)');
 }
 
 /** The one dialect switch: open SQLite (default) or PostgreSQL, and migrate. */
@@ -86,11 +107,12 @@ function openSqlite(file: string | undefined, lockWait: 'async' | 'blocking', lo
   // 32 MB a connection: with the ingest worker's own connection, the same 64 MB as one connection had.
   sqlite.pragma('cache_size = -32768');
   sqlite.pragma('temp_store = MEMORY');
-  sqlite.pragma('wal_autocheckpoint = 4000');
+  sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
   registerSqliteFunctions(sqlite);
   const database = withStatementCache(sqlite);
   const dialect = lockWait === 'async' ? new LockWaitingSqliteDialect({ database, sqlite, waiters: lockWaiters }) : new SqliteDialect({ database });
   const db = new Kysely<Database>({ dialect });
+  if (target !== ':memory:') connections.set(db, sqlite);
   return {
     db,
     dialect: dialectHelpers('sqlite'),

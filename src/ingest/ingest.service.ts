@@ -4,7 +4,7 @@ import type { Database } from '../db/database.js';
 import type { DialectHelpers } from '../db/dialect.js';
 import { stagedBatch, type EventRow, type EventStore } from '../events/event.store.js';
 import type { Clock } from '../platform/clock.js';
-import { databaseSource } from '../db/connection.js';
+import { checkpointsHere, databaseSource } from '../db/connection.js';
 import { createAnnouncements } from './ingest.announcements.js';
 import { encodeAccepted, normalizeEvent } from './ingest.normalize.js';
 import { createInProcessPipeline, type IngestPipeline } from './ingest.pipeline.js';
@@ -90,7 +90,7 @@ export function createIngestService(deps: {
   const listening = () => listeners.length > 0 || announcements.any();
   const source = deps.worker === false ? null : databaseSource(deps.db);
   const workerPipeline = source
-    ? createWorkerPipeline({ source, dialect: deps.dialect.name, clock: deps.clock, onProcessed, onError, listening, durable: () => announcements.any() })
+    ? createWorkerPipeline({ source, dialect: deps.dialect.name, clock: deps.clock, onProcessed, onError, listening, durable: () => announcements.any(), checkpointing: (worker) => checkpointsHere(deps.db, !worker) })
     : null;
   const pipeline: IngestPipeline = workerPipeline ?? createInProcessPipeline({ ...deps, onProcessed, onError, announce: () => announcements.any() });
   const timers: NodeJS.Timeout[] = [];

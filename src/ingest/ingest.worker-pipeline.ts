@@ -75,6 +75,8 @@ export function createWorkerPipeline(deps: {
   listening: () => boolean;
   /** Whether a durable listener is registered (batches then get announcement rows). */
   durable: () => boolean;
+  /** Told whether the worker checkpoints the WAL (while it runs), so this thread's connection need not. */
+  checkpointing: (byWorker: boolean) => void;
 }): IngestPipeline & { listen(): void } {
   const pending = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
   let nextId = 1;
@@ -86,6 +88,7 @@ export function createWorkerPipeline(deps: {
     const data: WorkerData = { source: deps.source, dialect: deps.dialect, now: deps.clock.now() };
     worker = spawnWorker(data);
     alive = true;
+    deps.checkpointing(true);
     // An idle worker does not keep the process alive; one with work in hand does (see refresh).
     worker.unref();
     worker.on('message', (m: FromWorker) => {
@@ -107,6 +110,7 @@ export function createWorkerPipeline(deps: {
     worker.on('error', (err) => deps.onError(err));
     worker.on('exit', (code) => {
       alive = false;
+      deps.checkpointing(false);
       if (stopping) return;
       // Whatever was in flight may or may not have been committed: the caller gets a retryable
       // error, and a retry is harmless (messageId dedupe).

@@ -1,7 +1,7 @@
 // The ingest worker thread (started by ingest.worker-pipeline.ts): its own database connection,
 // the group committer and the processor. Imports stay minimal (no HTTP, no zod) to keep its memory small.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../db/connection.js';
+import { checkpointWal, openDatabase } from '../db/connection.js';
 import { createSqlEventStore } from '../events/event.store.js';
 import { UnexpectedError } from '../platform/errors.js';
 import { createInProcessPipeline } from './ingest.pipeline.js';
@@ -27,6 +27,16 @@ let now = data.now;
 let listening = false;
 let durable = false;
 const send = (m: FromWorker) => port.postMessage(m);
+
+// The main thread's connection leaves WAL checkpoints to this one (checkpointsHere): besides those
+// in this connection's own commits, one every 250 ms copies in what the other connections wrote.
+const checkpoints = setInterval(() => {
+  try {
+    checkpointWal(handle.db);
+  } catch (err) {
+    send({ t: 'error', error: toWire(err) });
+  }
+}, 250);
 
 const pipeline = createInProcessPipeline({
   db: handle.db,
@@ -61,6 +71,7 @@ port.on('message', (m: ToWorker) => {
       durable ||= m.durable;
       break;
     case 'stop':
+      clearInterval(checkpoints);
       void reply(
         m.id,
         pipeline.stop().then(() => handle.close()),

@@ -220,16 +220,13 @@ export async function existingEntryIds(db: Db, workspaceId: string, ids: readonl
 export async function entriesOfMany(db: Db, workspaceId: string, journeyIds: readonly string[], profileIds: readonly string[]) {
   const out: { journey_id: string; profile_id: string; entered_at: number; ended_at: number | null }[] = [];
   if (journeyIds.length === 0) return out;
+  const journeys = new Set(journeyIds);
+  // The journeys are picked here, not in SQL: given `journey_id in (…)`, SQLite's planner walks the
+  // journey's index (every entry it ever had) instead of looking up each profile's few entries.
   for (const part of chunks([...new Set(profileIds)])) {
-    out.push(
-      ...(await db
-        .selectFrom('journey_entries')
-        .select(['journey_id', 'profile_id', 'entered_at', 'ended_at'])
-        .where('workspace_id', '=', workspaceId)
-        .where('journey_id', 'in', [...new Set(journeyIds)])
-        .where('profile_id', 'in', part)
-        .execute()),
-    );
+    for (const r of await db.selectFrom('journey_entries').select(['journey_id', 'profile_id', 'entered_at', 'ended_at']).where('workspace_id', '=', workspaceId).where('profile_id', 'in', part).execute()) {
+      if (journeys.has(r.journey_id)) out.push(r);
+    }
   }
   return out;
 }

@@ -90,7 +90,7 @@ export const JourneyStep = z.object({
 });
 export type JourneyStep = z.infer<typeof JourneyStep>;
 
-/** History kept in the state; older steps live on in the engine's record_step rows. */
+/** History kept in the state; older steps move to `journey_steps` as they leave it (journey.writes.ts). */
 export const MAX_HISTORY = 100;
 
 export const JourneyState = z.object({

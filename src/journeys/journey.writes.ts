@@ -4,7 +4,7 @@ import type { JourneyEffectTable, JourneyStepTable } from '../db/database.js';
 import type { EnqueueItem, EnqueueOptions, JobQueue } from '../queue/queue.js';
 import type { AdvanceResult } from './journey.interpreter.js';
 import type { TransitionWrites } from './journey.repository.js';
-import { TERMINAL_STATUSES, type JourneyEffect, type JourneyState } from './journey.state.js';
+import { TERMINAL_STATUSES, type JourneyEffect, type JourneyState, type JourneyStep } from './journey.state.js';
 
 /**
  * What one advance of an entry writes (outbox rows, steps, canvas counters, the entry's columns),
@@ -41,14 +41,16 @@ export function writesOf(now: number, workspaceId: string, entryId: string, befo
   const steps: Insertable<JourneyStepTable>[] = [];
   const timers: number[] = [];
   const outbox: OutboxEffect[] = [];
+  const recorded: JourneyStep[] = [];
   for (const e of result.effects) {
-    if (e.kind === 'record_step') steps.push({ workspace_id: workspaceId, entry_id: entryId, node_id: e.nodeId, outcome: e.outcome, handle: e.handle ?? null, at: e.at });
+    if (e.kind === 'record_step') recorded.push(e);
     else if (e.kind === 'schedule_timer') timers.push(e.at);
     else if (e.kind === 'send' || e.kind === 'update_trait' || e.kind === 'call_webhook') {
       outbox.push(e);
       effects.push({ workspace_id: workspaceId, id: e.idempotencyKey, entry_id: entryId, kind: e.kind, effect: JSON.stringify(e), status: 'pending', result: null, created_at: now, updated_at: now });
     }
   }
+  for (const step of evictedSteps(before, result.state, recorded)) steps.push({ workspace_id: workspaceId, entry_id: entryId, node_id: step.nodeId, outcome: step.outcome, handle: step.handle ?? null, at: step.at });
   const stats = new Map<string, { entered: number; ended: number; converted: number }>();
   const stat = (node: string) => {
     let s = stats.get(node);
@@ -64,6 +66,25 @@ export function writesOf(now: number, workspaceId: string, entryId: string, befo
   if (endedNow && after.nodeId !== null) stat(after.nodeId).ended += 1;
   if (endedNow && after.status === 'converted') for (const node of Object.keys(after.visits)) stat(node).converted += 1;
   return { writes: { effects, steps, stats }, timers, effectIds: effects.map((e) => e.id), outbox };
+}
+
+/**
+ * The steps this advance pushed out of the state's history (its last MAX_HISTORY steps), oldest
+ * first: only those go to `journey_steps`, so an entry's whole history is the table's rows followed
+ * by the state's, and the usual short journey writes no step rows at all. `recorded` are the steps
+ * the advance appended, in order (one per record_step effect; each also counted in stepCount).
+ */
+function evictedSteps(before: JourneyState | null, after: JourneyState, recorded: readonly JourneyStep[]): JourneyStep[] {
+  const countBefore = before?.stepCount ?? 0;
+  const heldBefore = before?.steps ?? [];
+  const firstHeldBefore = countBefore - heldBefore.length;
+  const firstHeldAfter = after.stepCount - after.steps.length;
+  const out: JourneyStep[] = [];
+  for (let i = firstHeldBefore; i < firstHeldAfter; i++) {
+    const step = i < countBefore ? heldBefore[i - firstHeldBefore] : recorded[i - countBefore];
+    if (step) out.push(step);
+  }
+  return out;
 }
 
 /** The entry columns an advance sets. */
