@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { dialectHelpers, type DialectHelpers } from './dialect.js';
@@ -131,7 +132,7 @@ function openSqlite(file: string | undefined, lockWait: 'async' | 'blocking', lo
  * the write lock up front and waits for it instead (without blocking the thread: sqlite-lock-wait.ts).
  */
 function withStatementCache(sqlite: SQLite.Database, size = 256): SQLite.Database {
-  const cache = new Map<string, SQLite.Statement>();
+  const cache = new LRUCache<string, SQLite.Statement>({ max: size });
   const prepare = sqlite.prepare.bind(sqlite);
   return new Proxy(sqlite, {
     get(target, prop, receiver) {
@@ -143,13 +144,10 @@ function withStatementCache(sqlite: SQLite.Database, size = 256): SQLite.Databas
       return (text: string) => {
         const source = text === 'begin' ? 'begin immediate' : text;
         let stmt = cache.get(source);
-        if (stmt) {
-          cache.delete(source);
-        } else {
+        if (!stmt) {
           stmt = prepare(source);
-          if (cache.size >= size) cache.delete(cache.keys().next().value ?? '');
+          cache.set(source, stmt);
         }
-        cache.set(source, stmt);
         return stmt;
       };
     },

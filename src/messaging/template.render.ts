@@ -1,5 +1,6 @@
 import { Context, Hash, Liquid, LiquidError, ParseError, Tag, TokenizationError, TypeGuards } from 'liquidjs';
 import type { Emitter, TagToken, Template, TopLevelToken, ValueToken } from 'liquidjs';
+import { LRUCache } from 'lru-cache';
 import type { CatalogItem } from '../catalog/catalog.schema.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { OperationalError, UserError, UnexpectedError, assertUnreachable, jsonPath } from '../platform/errors.js';
@@ -170,15 +171,13 @@ function createEngine(mode: FieldMode): Liquid {
 // Configured once: engines are stateless (per-render state lives in each Context), so sharing is safe.
 const engines: Record<FieldMode, Liquid> = { html: createEngine('html'), text: createEngine('text'), json: createEngine('json') };
 
-const parsed = new Map<string, Template[]>();
-const PARSE_CACHE = 2_000;
+const parsed = new LRUCache<string, Template[]>({ max: 2_000 });
 /** Parse one field (cached: a broadcast renders the same source for every recipient). Throws liquid's ParseError. */
 export function parseField(source: string, mode: FieldMode): Template[] {
   const key = `${mode}\u0000${source}`;
   const hit = parsed.get(key);
   if (hit) return hit;
   const tpl = engines[mode].parse(source);
-  if (parsed.size >= PARSE_CACHE) parsed.delete(parsed.keys().next().value ?? key);
   parsed.set(key, tpl);
   return tpl;
 }
