@@ -147,13 +147,19 @@ async function serviceBroadcast(nudge: Nudge, ws: string, templateId: string, ex
   const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   await nudge.journeys.broadcasts.send(ws, created.id, 'bench');
+  const { db } = nudge.database;
   for (let polls = 0; ; polls++) {
-    const b = await nudge.journeys.broadcasts.get(ws, created.id);
-    if (b.status === 'sent' || b.status === 'cancelled') {
+    // The status alone every 200 ms; the view (which counts the recipients) every 5 s and at the end.
+    const { status } = await db.selectFrom('broadcasts').select('status').where('workspace_id', '=', ws).where('id', '=', created.id).executeTakeFirstOrThrow();
+    if (status === 'sent' || status === 'cancelled') {
       const seconds = (performance.now() - t0) / 1000;
+      const b = await nudge.journeys.broadcasts.get(ws, created.id);
       return { messages: b.counts.recipients, sent: b.counts.sent, seconds, rate: b.counts.sent / seconds, segmentSeconds, mainBusyMs: performance.eventLoopUtilization(elu0).active / Math.max(1, b.counts.recipients) };
     }
-    if (polls % 25 === 0) log(`service broadcast: ${b.counts.sent} of ${b.counts.recipients} sent, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    if (polls % 25 === 0) {
+      const b = await nudge.journeys.broadcasts.get(ws, created.id);
+      log(`service broadcast: ${b.counts.sent} of ${b.counts.recipients} sent, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    }
     if (performance.now() - t0 > 1_800_000) throw new Error('service broadcast timed out');
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -12,6 +12,7 @@ import { recommendations } from './migrations/0008_recommendations.js';
 import { assistant } from './migrations/0009_assistant.js';
 import { nlp } from './migrations/0010_nlp.js';
 import { ingestAnnouncements } from './migrations/0011_ingest_announcements.js';
+import { broadcastDueOrder } from './migrations/0012_broadcast_due_order.js';
 
 /** Migrations in order. Each takes the dialect helpers so column types stay dialect-neutral. */
 const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
   '0009_assistant': assistant,
   '0010_nlp': nlp,
   '0011_ingest_announcements': ingestAnnouncements,
+  '0012_broadcast_due_order': broadcastDueOrder,
 };
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectHelpers): Promise<void> {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { readJson } from '../db/dialect.js';
+import { groupCommit } from '../db/group-commit.js';
 import type { EventStore } from '../events/event.store.js';
 import type { Clock } from '../platform/clock.js';
 import type { CommittedBatch } from './ingest.service.js';
@@ -41,9 +42,12 @@ export function createAnnouncements(deps: { db: Kysely<Database>; eventStore: Ev
   const inHand = new Map<number, Promise<void>>();
   const loose = new Set<Promise<void>>();
 
-  const done = async (id: number): Promise<void> => {
-    await db.deleteFrom('ingest_announcements').where('id', '=', id).execute();
-  };
+  // Batches finish one by one (each listener's transaction): their rows go in one delete per turn.
+  const deletes = groupCommit<number, void>(async (ids) => {
+    await db.deleteFrom('ingest_announcements').where('id', 'in', ids).execute();
+    return ids.map(() => undefined);
+  });
+  const done = (id: number): Promise<void> => deletes.add(id);
   const everyone = async (batch: CommittedBatch): Promise<void> => {
     const results = await Promise.allSettled(listeners.map((l) => l(batch)));
     const failed = results.find((r) => r.status === 'rejected');

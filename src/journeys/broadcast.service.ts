@@ -20,7 +20,7 @@ import { firstTimeZone, localMinutes, nextTimeOfDay, parseTimeOfDay } from './jo
 /**
  * Broadcasts: a snapshot of the segment's members at start, then a tick job that sends what is due,
  * at most `throttlePerMinute` a minute, deferring customers inside quiet hours (in their zone) to the
- * end of them. With an A/B test, a hashed share gets the variants and the rest are held until the
+ * end of them. With an A/B test, an exact share (by hash) gets the variants and the rest are held until the
  * window ends, then get the variant with the best open or click rate. Every send's key is
  * `broadcast:<id>:<profile>`, so a tick run twice sends nobody twice.
  */
@@ -196,15 +196,16 @@ export function createBroadcastService(deps: {
       const startedAt = r.started_at ?? now;
       await repo.updateBroadcast(db, workspaceId, id, ['scheduled', 'sending'], { status: 'sending', started_at: startedAt, updated_at: now });
       const ab = abTestOf(r);
+      const split = { seen: 0, tested: 0 };
       // By profile id, a page after the other: every member once, however large the segment, while members come and go.
       for (let after: string | null = null; ; ) {
         const page = await deps.segments.memberPage(workspaceId, r.segment_id, after, PAGE);
+        const variants = ab ? testShare(id, ab, page, split) : null;
         await repo.insertRecipients(
           db,
           page.map((m) => {
-            const inTest = ab !== null && unitHash(`broadcast:${id}:${m.id}`) * 100 < ab.testPercent;
-            const variant = ab && inTest ? (ab.variants[Math.floor(unitHash(`broadcast:${id}:${m.id}:variant`) * ab.variants.length)]?.key ?? null) : null;
-            const held = ab !== null && !inTest;
+            const variant = variants?.get(m.id) ?? null;
+            const held = ab !== null && variant === null;
             return {
               workspace_id: workspaceId,
               broadcast_id: id,
@@ -320,6 +321,26 @@ export function createBroadcastService(deps: {
     return {};
   });
   return service;
+}
+
+/**
+ * The A/B test share of one snapshot page, each tested member with its variant; the others are held
+ * for the winner. Exact over the whole snapshot: after each page round(seen × percent) members are in
+ * the test, the page's lowest hashes first (a hash per member alone gives a small segment a test of
+ * any size: all four of four customers once in sixteen broadcasts). Tested members take the variants
+ * in turn, so their sizes differ by at most one.
+ */
+function testShare(broadcastId: string, ab: AbTest, page: readonly { id: string }[], split: { seen: number; tested: number }): Map<string, string> {
+  split.seen += page.length;
+  const take = Math.round((split.seen * ab.testPercent) / 100) - split.tested;
+  const ranked = page.map((m) => ({ id: m.id, h: unitHash(`broadcast:${broadcastId}:${m.id}`) })).sort((a, b) => a.h - b.h || (a.id < b.id ? -1 : 1));
+  const out = new Map<string, string>();
+  for (const m of ranked.slice(0, Math.max(0, take))) {
+    const v = ab.variants[split.tested % ab.variants.length];
+    if (v) out.set(m.id, v.key);
+    split.tested++;
+  }
+  return out;
 }
 
 function abTestOf(r: repo.BroadcastRow): AbTest | null {

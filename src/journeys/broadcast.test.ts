@@ -116,6 +116,8 @@ for (const dialect of testDialects()) {
       const tested = rows.filter((r) => r.status === 'sent');
       assert.equal(smtp.received.length, tested.length);
       assert.equal(rows.filter((r) => r.status === 'held').length, 4 - tested.length);
+      // The test share is exact, not a hash's chance: half of four, one per variant.
+      assert.deepEqual(tested.map((r) => r.variant).sort(), ['A', 'B']);
       // B's recipients opened their messages.
       const bMessages = tested.filter((r) => r.variant === 'B');
       for (const r of bMessages) {
@@ -125,7 +127,7 @@ for (const dialect of testDialects()) {
       await settle();
       const done = await get(id);
       const winner = bMessages.length > 0 ? 'B' : 'A';
-      // On failure, the broadcast's jobs say why (this has failed, rarely, only under a full parallel test run).
+      // On failure, the broadcast's jobs say why.
       const jobs = async () => JSON.stringify((await t.nudge.queue.list(t.workspace.id, { limit: 20 })).filter((j) => j.queue.startsWith('broadcasts.')));
       if (done.winner !== winner) assert.fail(`winner ${String(done.winner)}, expected ${winner}; broadcast ${JSON.stringify(done)}; jobs ${await jobs()}`);
       assert.equal(done.status, 'sent');

@@ -14,7 +14,7 @@ import { clip, resultPatch } from './delivery.patch.js';
 import { parsedTemplate, renderPayload, renderTarget, usesRecommendations, type ParsedTemplate } from './delivery.render.js';
 import type { RenderPool } from './render.pool.js';
 import type { RenderAnswer } from './render.wire.js';
-import { groupCommit } from './group-commit.js';
+import { groupCommit } from '../db/group-commit.js';
 import { findByIds, findByKeys, insertMessages, recordOutcomes, updateFencedManyLocked, type OutcomeColumns } from './message.bulk.js';
 import type { MessageEventRecorder } from './message-events.js';
 import { previewOf, recipientOf, type MessagePayload, type StoredRequest } from './message.payload.js';

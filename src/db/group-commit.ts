@@ -4,7 +4,7 @@
  * load a write covers many items (one statement and one commit, one fsync, for all of them);
  * with a single caller it is one item, written at once (or after `lingerMs`, to gather more). Used for the per-message statements of a
  * delivery batch whose messages finish at different moments (the provider answers, the SMTP
- * end-of-data marker).
+ * end-of-data marker), and for deleting ingest announcements as their listeners finish.
  */
 export interface GroupCommit<T, R> {
   add(item: T): Promise<R>;
