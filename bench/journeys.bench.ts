@@ -98,7 +98,9 @@ const rssMb = () => process.memoryUsage.rss() / 2 ** 20;
  */
 function settledMemory(): { rss: number; heap: number } {
   (globalThis as { gc?: () => void }).gc?.();
-  return { rss: rssMb(), heap: process.memoryUsage().heapUsed / 2 ** 20 };
+  const m = process.memoryUsage();
+  if (process.env.BENCH_MEMORY_DEBUG) log(`memory: rss ${(m.rss / 2 ** 20).toFixed(0)} heapTotal ${(m.heapTotal / 2 ** 20).toFixed(0)} heapUsed ${(m.heapUsed / 2 ** 20).toFixed(0)} external ${(m.external / 2 ** 20).toFixed(0)} arrayBuffers ${(m.arrayBuffers / 2 ** 20).toFixed(0)}`);
+  return { rss: m.rss / 2 ** 20, heap: m.heapUsed / 2 ** 20 };
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Clock } from '../platform/clock.js';
 import { UserError } from '../platform/errors.js';
-import { renderTemplate, smsSegments, type Product, type RenderContext } from './template.render.js';
+import { renderField, renderHost, renderTemplate, smsSegments, type FieldMode, type Product, type RenderContext } from './template.render.js';
 import type { Locale, TemplateBody, TemplateInput } from './template.schema.js';
 import { assertValidTemplate, validateTemplate } from './template.validate.js';
 
@@ -481,5 +481,47 @@ describe('smsSegments', () => {
   test('UCS-2 keeps surrogate pairs (emoji) whole', () => {
     // 66 units + a 2-unit emoji: 68 > 67, so the emoji starts the second part.
     assert.deepEqual(smsSegments('中'.repeat(66) + '😀' + '中'.repeat(66)), { encoding: 'UCS-2', segments: 3, units: 134 });
+  });
+});
+
+describe('renderField: plain outputs joined without liquid give what liquid gives', () => {
+  // A field with a tag anywhere renders through liquid; an empty comment adds nothing to the text.
+  const throughLiquid = (source: string) => `${source}{% comment %}{% endcomment %}`;
+  const values: unknown[] = ['Mei', '', '  padded  ', 'Tom & "Jerry" <b>\'s</b>', '李雷 🍵 {{ not code }}', 'a\nb\r\nc', 0, -1.5, 42, 1e21, 0.1 + 0.2, true, false, null, undefined, ['tea', 1], { nested: 'x' }];
+  const fields = [
+    'Hi {{ profile.traits.name }}!',
+    '{{ traits.name }}',
+    '<p>{{ traits.name }}</p> and {{ traits.city }}.',
+    'Hi {{- traits.name -}} , {{traits.name}}',
+    '  {{- traits.name }}  \n  {{ traits.name -}}  tail',
+    '{{ traits.name.length }} {{ traits.constructor }} {{ traits.missing.deeper }} {{ event.properties.total }}',
+    '{{ profile.email }} {{ workspace.name }} {{ message.unsubscribeUrl }} {{ journey.vars.code }}',
+    'no outputs at all, & < > stay raw',
+  ];
+
+  test('every mode, every kind of value, whitespace control', async () => {
+    let compared = 0;
+    for (const mode of ['html', 'text'] as FieldMode[]) {
+      for (const [i, value] of values.entries()) {
+        const ctx = customer(
+          { name: value, city: values[(i + 3) % values.length] },
+          { event: { name: 'order', properties: { total: values[(i + 5) % values.length] } }, journey: { responses: {}, vars: { code: value } }, message: { unsubscribeUrl: 'https://n.example/u?a=1&b=2' } },
+        );
+        const host = renderHost(ctx, 'en', { clock });
+        for (const field of fields) {
+          const fast = await renderField(field, mode, host, 'f');
+          const slow = await renderField(throughLiquid(field), mode, host, 'f');
+          assert.equal(fast, slow, `${mode} ${JSON.stringify(field)} with ${JSON.stringify(value)}`);
+          compared++;
+        }
+      }
+    }
+    assert.equal(compared, 2 * values.length * fields.length);
+  });
+
+  test('fields the fast path leaves to liquid still render: filters, tags, size and first, literals', async () => {
+    const host = renderHost(customer({ name: 'Mei', tags: ['a', 'b'] }), 'en', { clock });
+    assert.equal(await renderField('{{ traits.name | upcase }} {{ traits.tags.size }} {{ traits.tags.first }} {% if true %}yes{% endif %}', 'text', host, 'f'), 'MEI 2 a yes');
+    assert.equal(await renderField('{{ traits.tags }}', 'html', host, 'f'), 'ab');
   });
 });

@@ -182,6 +182,66 @@ export function parseField(source: string, mode: FieldMode): Template[] {
   return tpl;
 }
 
+/**
+ * Most fields of a broadcast are text with plain outputs (`Hi {{ profile.traits.name }},`): for
+ * those, the parsed field is also compiled into its parts, and a customer whose values there are
+ * strings, numbers, booleans or empty gets them joined here, without a liquid Context and its
+ * generators (most of a rendering's time and garbage). The parts come from liquid's own parse, so
+ * whitespace control and raw text are liquid's; each value is read as liquid reads it (own
+ * properties; `size`, `first` and `last`, which liquid computes, are left to liquid) and written as
+ * liquid writes it (html mode escapes as its `escape` filter does). Anything else (a tag, a
+ * filter, an array or object value) renders through liquid. template.render.test.ts checks that
+ * both give the same text.
+ */
+type FastPart = string | readonly string[];
+const FAST_ROOTS = new Set(['profile', 'traits', 'event', 'workspace', 'journey', 'message']);
+const FAST_SKIPPED_KEYS = new Set(['size', 'first', 'last']);
+const PLAIN_PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const compiled = new WeakMap<Template[], readonly FastPart[] | null>();
+
+function fastPartsOf(tpl: Template[], mode: FieldMode): readonly FastPart[] | null {
+  const hit = compiled.get(tpl);
+  if (hit !== undefined) return hit;
+  let parts: FastPart[] | null = mode === 'json' ? null : [];
+  for (const t of tpl) {
+    if (!parts) break;
+    if (TypeGuards.isHTMLToken(t.token)) parts.push((t as unknown as { str: string }).str);
+    else if (TypeGuards.isOutputToken(t.token) && PLAIN_PATH.test(t.token.content)) {
+      const path = t.token.content.split('.');
+      if (!FAST_ROOTS.has(path[0] ?? '') || path.some((k) => FAST_SKIPPED_KEYS.has(k))) parts = null;
+      else parts.push(path);
+    } else parts = null;
+  }
+  compiled.set(tpl, parts);
+  return parts;
+}
+
+/** liquid's `escape` filter, which html mode's outputEscape applies (its entities, not escapeHtml's). */
+const LIQUID_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+const escapeAsLiquid = (s: string) => s.replace(/[&<>"']/g, (m) => LIQUID_ESCAPES[m] ?? m);
+
+/** The field for this scope, or null when a value there is not one the fast path writes. */
+function renderFast(parts: readonly FastPart[], scope: Record<string, unknown>, mode: FieldMode): string | null {
+  let out = '';
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      out += part;
+      continue;
+    }
+    let value: unknown = scope;
+    for (const key of part) {
+      if (value === null || value === undefined) break;
+      if (typeof value === 'function' || typeof (value as { toLiquid?: unknown }).toLiquid === 'function') return null;
+      value = Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+    }
+    if (value === null || value === undefined) continue;
+    if (typeof value === 'string') out += mode === 'html' ? escapeAsLiquid(value) : value;
+    else if (typeof value === 'number' || typeof value === 'boolean') out += String(value);
+    else return null;
+  }
+  return out;
+}
+
 /** The liquid engine for a mode (static analysis in template.validate.ts). */
 export const engineFor = (mode: FieldMode): Liquid => engines[mode];
 
@@ -265,6 +325,9 @@ export async function renderField(source: string, mode: FieldMode, host: Omit<Re
     const tpl = parseField(source, mode);
     const { ctx } = host;
     const scope = { profile: ctx.profile, traits: ctx.traits ?? ctx.profile.traits, event: ctx.event ?? null, workspace: ctx.workspace, journey: ctx.journey ?? null, message: ctx.message ?? {} };
+    const parts = fastPartsOf(tpl, mode);
+    const fast = parts && renderFast(parts, scope, mode);
+    if (typeof fast === 'string') return fast;
     const engine = engines[mode];
     // Only `{% recommend %}` waits for anything (its provider): other fields render synchronously,
     // without a promise per tag and output (most of a broadcast's rendering time otherwise).
