@@ -37,6 +37,7 @@ const PG_URL = process.env.NUDGE_TEST_DATABASE_URL ?? process.env.NUDGE_BENCH_DA
 /** The scaled shape's queue engine (BullMQ on Redis) for the PostgreSQL run, when one is configured. */
 const QUEUE_URL = process.env.NUDGE_QUEUE_URL ?? process.env.NUDGE_TEST_REDIS_URL;
 /** Phases to run (default all): `BENCH_PHASES=journey` profiles the journey alone. Skipped phases report 0. */
+const SERVICE_RUNS = Math.max(1, Number(process.env.BENCH_SERVICE_RUNS ?? 3));
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'broadcast,smtp,service,journey').split(','));
 const SKIPPED: Phase = { messages: 0, seconds: 0, rate: 0, sent: 0, callP50: 0, rssEarly: 0, rssEnd: 0, heapEarly: 0, heapEnd: 0, rssHalf: 0, rssHalfEnd: 0, memorySamples: 0, mainBusyMs: 0 };
 
@@ -81,6 +82,8 @@ interface ServicePhase {
   /** Time for the segment of every customer to be computed, before the broadcast (not counted). */
   segmentSeconds: number;
   mainBusyMs: number;
+  /** Every run's messages/s (the phase reports the median run). */
+  runs: number[];
 }
 
 interface JourneyPhase {
@@ -165,7 +168,23 @@ async function serviceBroadcast(nudge: Nudge, ws: string, templateId: string, ex
   }
   const segmentSeconds = (performance.now() - s0) / 1000;
   log(`service broadcast: segment of ${expected} computed in ${segmentSeconds.toFixed(1)} s`);
-  const created = await nudge.journeys.broadcasts.create(ws, { name: 'Bench newsletter', segmentId: segment.id, templateId }, 'bench');
+  // The machine is noisy: the same broadcast, sent SERVICE_RUNS times (new broadcasts, so everyone
+  // gets each), is reported by its median run; all runs' rates are in the anchor.
+  const runs: ServiceRun[] = [];
+  for (let k = 0; k < SERVICE_RUNS; k++) {
+    runs.push(await serviceRun(nudge, ws, segment.id, templateId, k));
+    log(`service broadcast run ${k + 1}: ${runs[k]?.rate.toFixed(0)} messages/s`);
+    await nudge.ingest.flush();
+  }
+  const median = [...runs].sort((a, b) => a.rate - b.rate)[runs.length >> 1] ?? runs[0];
+  if (!median) throw new Error('no service broadcast run');
+  return { ...median, segmentSeconds, runs: runs.map((r) => r.rate) };
+}
+
+type ServiceRun = Omit<ServicePhase, 'segmentSeconds' | 'runs'>;
+
+async function serviceRun(nudge: Nudge, ws: string, segmentId: string, templateId: string, k: number): Promise<ServiceRun> {
+  const created = await nudge.journeys.broadcasts.create(ws, { name: `Bench newsletter ${k + 1}`, segmentId, templateId }, 'bench');
   const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   await nudge.journeys.broadcasts.send(ws, created.id, 'bench');
@@ -176,7 +195,7 @@ async function serviceBroadcast(nudge: Nudge, ws: string, templateId: string, ex
     if (status === 'sent' || status === 'cancelled') {
       const seconds = (performance.now() - t0) / 1000;
       const b = await nudge.journeys.broadcasts.get(ws, created.id);
-      return { messages: b.counts.recipients, sent: b.counts.sent, seconds, rate: b.counts.sent / seconds, segmentSeconds, mainBusyMs: performance.eventLoopUtilization(elu0).active / Math.max(1, b.counts.recipients) };
+      return { messages: b.counts.recipients, sent: b.counts.sent, seconds, rate: b.counts.sent / seconds, mainBusyMs: performance.eventLoopUtilization(elu0).active / Math.max(1, b.counts.recipients) };
     }
     if (polls % 25 === 0) {
       const b = await nudge.journeys.broadcasts.get(ws, created.id);
@@ -348,7 +367,7 @@ async function measure(dialect: DialectName): Promise<DialectResult> {
 
     transport.channel = new NullChannel();
     const scpu0 = process.cpuUsage();
-    const svc = PHASES.has('service') ? await serviceBroadcast(nudge, ws, template.id, list.length) : { messages: 0, sent: 0, seconds: 0, rate: 0, segmentSeconds: 0, mainBusyMs: 0 };
+    const svc = PHASES.has('service') ? await serviceBroadcast(nudge, ws, template.id, list.length) : { messages: 0, sent: 0, seconds: 0, rate: 0, segmentSeconds: 0, mainBusyMs: 0, runs: [] };
     const scpu = process.cpuUsage(scpu0);
     log(`${dialect}: service broadcast ${svc.sent} of ${svc.messages} in ${svc.seconds.toFixed(1)} s: ${svc.rate.toFixed(0)} messages/s; CPU: process ${((scpu.user + scpu.system) / 1e6).toFixed(1)} s (all threads, with the segment); main thread busy ${svc.mainBusyMs.toFixed(3)} ms/message`);
     await nudge.ingest.flush();
@@ -373,7 +392,7 @@ const LISTMONK = 'listmonk users: about 1,000/min (≈ 17/s)';
 function figuresOf(m: DialectResult): Figure[] {
   const d = m.dialect;
   return [
-    { name: `${d} broadcast through the broadcast service, null transport`, value: m.service.rate, unit: 'messages/s', target: '>= 5000', anchor: `${MAUTIC}; a segment of ${m.service.messages} customers, ${m.service.sent} sent (snapshot, ticks, sends, outcomes)` },
+    { name: `${d} broadcast through the broadcast service, null transport`, value: m.service.rate, unit: 'messages/s', target: '>= 5000', anchor: `${MAUTIC}; a segment of ${m.service.messages} customers, ${m.service.sent} sent (snapshot, ticks, sends, outcomes); median of ${m.service.runs.length} runs: ${m.service.runs.map((r) => r.toFixed(0)).join(', ')}` },
     { name: `${d} delivery.sendMany alone (a broadcast's send path), null transport`, value: m.broadcast.rate, unit: 'messages/s', target: 'info', anchor: `${m.broadcast.messages} customers, ${m.broadcast.sent} sent, calls of ${CALL}` },
     { name: `${d} broadcast into SMTP on loopback`, value: m.smtp.rate, unit: 'emails/s', target: '>= 1000', anchor: `${LISTMONK}; ${m.smtp.received} received, ${m.smtp.repeated} repeated, ${SMTP_CONNECTIONS} connections` },
     { name: `${d} 3-step journey (send, delay, send), null transport`, value: m.journey.rate, unit: 'messages/s', target: '>= 5000', anchor: `${m.journey.entries} customers from their trigger event to the journey's end, ${m.journey.sent} sent` },
