@@ -8,6 +8,7 @@ import type { Clock } from '../platform/clock.js';
 import { resolveClaims } from '../profiles/identity.resolver.js';
 import { insertOrders, type OrderRow } from '../profiles/order.repository.js';
 import { interpretStaged } from './ingest.interpret.js';
+import { pushTo } from '../platform/collections.js';
 
 export interface ProcessedBatch {
   workspaceId: string;
@@ -105,11 +106,7 @@ export function createIngestProcessor(deps: ProcessorDeps & {
       const { ids, events, more } = await eventStore.takeStaged(trx, limit);
       const batches: ProcessedBatch[] = [];
       const byWorkspace = new Map<string, StagedEvent[]>();
-      for (const e of events) {
-        let list = byWorkspace.get(e.workspaceId);
-        if (!list) byWorkspace.set(e.workspaceId, (list = []));
-        list.push(e);
-      }
+      for (const e of events) pushTo(byWorkspace, e.workspaceId, e);
       for (const [workspaceId, list] of [...byWorkspace].sort(([a], [b]) => a.localeCompare(b))) {
         await dialect.lockKeys(trx, list.map((e) => `${workspaceId}\u0000msg\u0000${e.messageId}`), workspaceId);
         const seen = await eventStore.existingMessageIds(trx, workspaceId, list.map((e) => e.messageId));

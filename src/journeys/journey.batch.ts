@@ -10,6 +10,7 @@ import type { JourneyRuntime } from './journey.run.js';
 import type { JourneyDefinition } from './journey.schema.js';
 import { JourneyState, TERMINAL_STATUSES, type JourneyEvent, type JourneyInput } from './journey.state.js';
 import { enqueueFollowUps, entryPatch, MAX_BATCH, terminalKind, writesOf, type EntryWrites } from './journey.writes.js';
+import { pushTo } from '../platform/collections.js';
 
 /**
  * The engine's batch paths (journey.engine.ts keeps the one-entry ones): many entries read in a few
@@ -120,8 +121,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
         await deps.dialect.lockKeys(trx, advanced.map((a) => `journey-entry\u0000${workspaceId}\u0000${a.item.journeyId}\u0000${a.item.profileId}`));
         const previous = new Map<string, PreviousEntry[]>();
         for (const r of await repo.entriesOfMany(trx, workspaceId, advanced.map((a) => a.item.journeyId), advanced.map((a) => a.item.profileId))) {
-          const key = pairKey(r.journey_id, r.profile_id);
-          previous.set(key, [...(previous.get(key) ?? []), { enteredAt: Number(r.entered_at), endedAt: r.ended_at === null ? null : Number(r.ended_at) }]);
+          pushTo(previous, pairKey(r.journey_id, r.profile_id), { enteredAt: Number(r.entered_at), endedAt: r.ended_at === null ? null : Number(r.ended_at) });
         }
         const chosen: typeof advanced = [];
         const refused = new Set<number>();
@@ -133,7 +133,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
             continue;
           }
           // A later trigger of the same customer in this batch sees this entry, as it would once committed.
-          previous.set(key, [...list, { enteredAt: a.result.state.enteredAt, endedAt: a.result.state.endedAt ?? null }]);
+          pushTo(previous, key, { enteredAt: a.result.state.enteredAt, endedAt: a.result.state.endedAt ?? null });
           chosen.push(a);
         }
         const inserted = await repo.insertEntries(
@@ -221,11 +221,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
     const running = await repo.runningEntriesWithTrigger(db, workspaceId, events.map((e) => e.profileId));
     if (running.length === 0) return [];
     const byProfile = new Map<string, typeof running>();
-    for (const r of running) {
-      const list = byProfile.get(r.profile_id);
-      if (list) list.push(r);
-      else byProfile.set(r.profile_id, [r]);
-    }
+    for (const r of running) pushTo(byProfile, r.profile_id, r);
     const journeys = await activeJourneys(workspaceId, running.map((r) => r.journey_id));
     const listening = new Map<string, ReadonlySet<string> | null>();
     for (const r of running) {

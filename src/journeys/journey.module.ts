@@ -19,6 +19,7 @@ import { createJourneyEngine, RELEASE_QUEUE, type JourneyEngine, type JourneyLif
 import { journeyRoutes } from './journey.routes.js';
 import { createJourneyService, type JourneyService } from './journey.service.js';
 import { createTriggers, type Triggers } from './journey.triggers.js';
+import { pushTo } from '../platform/collections.js';
 
 export interface Journeys {
   service: JourneyService;
@@ -85,11 +86,7 @@ export function createJourneys(deps: {
     const changes = pending;
     pending = [];
     const byWorkspace = new Map<string, JourneyLifecycleChange[]>();
-    for (const c of changes) {
-      const list = byWorkspace.get(c.workspaceId);
-      if (list) list.push(c);
-      else byWorkspace.set(c.workspaceId, [c]);
-    }
+    for (const c of changes) pushTo(byWorkspace, c.workspaceId, c);
     for (const [workspaceId, list] of byWorkspace) {
       await profileEvents.recordMany(
         workspaceId,

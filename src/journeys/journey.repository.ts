@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { Database, JourneyEffectTable, JourneyEntryTable, JourneyStepTable, JourneyTableRow } from '../db/database.js';
 import type { DialectHelpers } from '../db/dialect.js';
+import { pushTo } from '../platform/collections.js';
 
 /** Queries over the journey tables. Every function takes the db handle or a transaction first (STYLE §3). */
 
@@ -276,10 +277,7 @@ export async function findEffects(db: Db, workspaceId: string, ids: readonly str
 export async function finishEffects(db: Kysely<Database>, workspaceId: string, items: readonly { id: string; result: unknown }[], now: number): Promise<void> {
   const byResult = new Map<string, string[]>();
   for (const { id, result } of items) {
-    const json = JSON.stringify(result);
-    const ids = byResult.get(json);
-    if (ids) ids.push(id);
-    else byResult.set(json, [id]);
+    pushTo(byResult, JSON.stringify(result), id);
   }
   if (byResult.size === 0) return;
   await db.transaction().execute(async (trx) => {

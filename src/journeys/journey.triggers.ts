@@ -14,6 +14,7 @@ import * as repo from './journey.repository.js';
 import type { JourneyDefinition } from './journey.schema.js';
 import { MAX_BATCH } from './journey.writes.js';
 import type { JourneyEvent, JsonValue } from './journey.state.js';
+import { pushTo } from '../platform/collections.js';
 
 /**
  * What starts and wakes entries, turned into queue jobs: committed events (event entries; answers to
@@ -101,12 +102,8 @@ export function createTriggers(deps: { db: Kysely<Database>; clock: Clock; queue
 
     async onTransitions(transitions) {
       const byWorkspace = new Map<string, SegmentTransition[]>();
-      for (const t of transitions) {
-        // Pushed, not spread: a segment's first computation announces every member at once (100,000 made this quadratic).
-        const list = byWorkspace.get(t.workspaceId);
-        if (list) list.push(t);
-        else byWorkspace.set(t.workspaceId, [t]);
-      }
+      // A segment's first computation announces every member at once.
+      for (const t of transitions) pushTo(byWorkspace, t.workspaceId, t);
       for (const [workspaceId, list] of byWorkspace) {
         for (const { row, def } of await published(await repo.activeJourneys(db, workspaceId, ['segment_entered', 'segment_exited']))) {
           const entry = def.entry;

@@ -5,6 +5,7 @@ import type { EnqueueItem, EnqueueOptions, JobQueue } from '../queue/queue.js';
 import type { AdvanceResult } from './journey.interpreter.js';
 import type { TransitionWrites } from './journey.repository.js';
 import { TERMINAL_STATUSES, type JourneyEffect, type JourneyState, type JourneyStep } from './journey.state.js';
+import { pushTo } from '../platform/collections.js';
 
 /**
  * What one advance of an entry writes (outbox rows, steps, canvas counters, the entry's columns),
@@ -108,12 +109,7 @@ export async function enqueueFollowUps(queue: JobQueue, workspaceId: string, tim
   const base: EnqueueOptions = { workspaceId };
   if (timers.length > 0) {
     const buckets = new Map<number, { entryId: string; at: number }[]>();
-    for (const t of timers) {
-      const b = Math.ceil(t.at / TIMER_BUCKET_MS);
-      const list = buckets.get(b);
-      if (list) list.push(t);
-      else buckets.set(b, [t]);
-    }
+    for (const t of timers) pushTo(buckets, Math.ceil(t.at / TIMER_BUCKET_MS), t);
     const jobs: EnqueueItem<unknown>[] = [];
     for (const list of buckets.values()) {
       for (let i = 0; i < list.length; i += MAX_BATCH) {

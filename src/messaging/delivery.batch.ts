@@ -26,6 +26,7 @@ import { profileContext } from './render-context.js';
 import { findTemplate, type TemplateRow } from './template.repository.js';
 import type { TemplateService } from './template.service.js';
 import type { Tracking } from './tracking.js';
+import { pushTo } from '../platform/collections.js';
 
 /**
  * `sendMany`: the broadcast path. The same outbox life and the same guarantees as `send` (see
@@ -435,9 +436,7 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
     const results: (DeliveryResult | undefined)[] = new Array<DeliveryResult | undefined>(requests.length);
     const byWorkspace = new Map<string, { index: number; request: DeliveryRequest }[]>();
     requests.forEach((request, index) => {
-      const list = byWorkspace.get(request.workspaceId);
-      if (list) list.push({ index, request });
-      else byWorkspace.set(request.workspaceId, [{ index, request }]);
+      pushTo(byWorkspace, request.workspaceId, { index, request });
     });
     // Everything that could fail the call is checked before anything is written or sent.
     const plans: Plan[] = [];

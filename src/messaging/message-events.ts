@@ -5,6 +5,7 @@ import { assertUnreachable } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import { insertMessageEvent, type MessageRow } from './message.repository.js';
 import type { ProfileEventRecorder } from './profile-events.js';
+import { pushTo } from '../platform/collections.js';
 
 /** What happened to a sent message, as recorded in `message_events`. */
 export type MessageEventKind = 'delivered' | 'open' | 'click' | 'bounce' | 'complaint' | 'unsubscribe';
@@ -105,9 +106,7 @@ export function createMessageEventRecorder(deps: { db: Kysely<Database>; clock: 
       const byWorkspace = new Map<string, MessageRow[]>();
       for (const m of messages) {
         if (!m.profile_id) continue;
-        const list = byWorkspace.get(m.workspace_id);
-        if (list) list.push(m);
-        else byWorkspace.set(m.workspace_id, [m]);
+        pushTo(byWorkspace, m.workspace_id, m);
       }
       for (const [workspaceId, list] of byWorkspace) {
         try {

@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { createRng } from '../ml/rng.js';
 import { UserError } from '../platform/errors.js';
 import { predict, type TextClassifier } from './classifier.js';
+import { pushTo } from '../platform/collections.js';
 
 export interface LabelledTexts {
   texts: string[];
@@ -71,11 +72,7 @@ export function stratifiedSplit(data: LabelledTexts, fraction: number, seed: num
   if (!(fraction > 0 && fraction < 1)) throw new RangeError(`stratifiedSplit: fraction must be in (0, 1), got ${fraction}`);
   const rng = createRng(seed).fork('evaluation-split');
   const byLabel = new Map<string, number[]>();
-  data.labels.forEach((l, i) => {
-    const list = byLabel.get(l);
-    if (list) list.push(i);
-    else byLabel.set(l, [i]);
-  });
+  data.labels.forEach((l, i) => pushTo(byLabel, l, i));
   const train: LabelledTexts = { texts: [], labels: [] };
   const held: LabelledTexts = { texts: [], labels: [] };
   for (const label of [...byLabel.keys()].sort()) {

@@ -25,6 +25,7 @@ import {
   type ComputedTraitInput,
   type ComputedTraitValue,
 } from './computed-trait.schema.js';
+import { pushTo } from '../platform/collections.js';
 
 export type { ComputedTraitDefinition, ComputedTraitDefinitionInfo } from './computed-trait.schema.js';
 
@@ -177,9 +178,7 @@ export function createComputedTraitService(deps: { db: Kysely<Database>; dialect
           const id = `${old.key}\u0000${old.profileId}`;
           const fresh = wanted.get(id);
           if (!fresh) {
-            const list = removed.get(old.key);
-            if (list) list.push(old.profileId);
-            else removed.set(old.key, [old.profileId]);
+            pushTo(removed, old.key, old.profileId);
             profiles.add(old.profileId);
           } else if (fresh.num === old.num && fresh.text === old.text) {
             // Unchanged: no write, so updated_at says when the value last changed.
