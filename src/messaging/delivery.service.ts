@@ -27,6 +27,7 @@ import type { TestSendRequest } from './template.api.schema.js';
 import type { RenderPool } from './render.pool.js';
 import type { Tracking } from './tracking.js';
 import type { Transmitter } from './channel.factory.js';
+import { sharedDeadline } from '../platform/deadline.js';
 
 /**
  * Sending one message, exactly once per idempotency key.
@@ -227,15 +228,7 @@ export function createDeliveryService(deps: {
     });
   }
 
-  // One deadline signal for the sends that start within a tenth of the timeout (at most a second)
-  // of each other: a signal pair and its timer per message cost a broadcast about 2% of this
-  // thread. A send's deadline is then between 90% and 100% of the timeout after it starts.
-  let deadline: { signal: AbortSignal; until: number } | null = null;
-  const sendSignal = (): AbortSignal => {
-    const t = performance.now();
-    if (!deadline || t >= deadline.until) deadline = { signal: AbortSignal.any([shutdown.signal, AbortSignal.timeout(sendTimeoutMs)]), until: t + Math.min(1000, sendTimeoutMs / 10) };
-    return deadline.signal;
-  };
+  const sendSignal = sharedDeadline(sendTimeoutMs, shutdown.signal);
 
   /** The provider call, bounded by the send timeout even if a channel ignores its abort signal. */
   async function transmit(r: MessageRow, payload: MessagePayload, attempt: number, commitMark?: () => Promise<void>): Promise<SendResult> {

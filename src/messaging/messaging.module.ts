@@ -56,8 +56,9 @@ export interface MessagingOptions {
    * Worker threads that render batches of messages (default 0: on the sending thread). One thread
    * takes a third of the sending thread's work per message off it (a broadcast's main-thread cost
    * 0.19 → 0.13 ms; sendMany 4,750 → 5,300 messages/s on two cores), but on SQLite the process then
-   * grew by about 100 MB of native memory over a 100,000-message broadcast (malloc arenas of the
-   * thread; 27 MB without it), still growing at the end: off by default until that is bounded.
+   * grew by about 100 MB of native memory over a 100,000-message broadcast (27 MB without it),
+   * still growing at the end. Not the thread's V8 heap (capped, flat at 28 MB) nor the main heap;
+   * one malloc arena (MALLOC_ARENA_MAX=1) still grew 108 MB. Off by default until that is bounded.
    */
   renderThreads?: number;
 }

@@ -43,10 +43,6 @@ export function createProfileEventRecorder(deps: { db: Kysely<Database>; clock: 
   // rehashes, so finding the first live key walks past every earlier eviction (6 µs a profile here).
   const identities = new LRUCache<string, Identity>({ max: CACHE });
 
-  function remember(key: string, found: Identity): void {
-    identities.set(key, found);
-  }
-
   /** identityOf for many profiles: one contacts read, and one identity transaction for the profiles that need an anonymous id. */
   async function identitiesOf(workspaceId: string, profileIds: readonly string[]): Promise<Map<string, Identity>> {
     const out = new Map<string, Identity>();
@@ -65,7 +61,7 @@ export function createProfileEventRecorder(deps: { db: Kysely<Database>; clock: 
       const found: Identity | null = p.userId ? { userId: p.userId } : p.anonymousId ? { anonymousId: p.anonymousId } : null;
       if (found) {
         out.set(id, found);
-        remember(`${workspaceId}\u0000${id}`, found);
+        identities.set(`${workspaceId}\u0000${id}`, found);
       } else claims.push({ profileId: id, anonymousId: `nudge:${p.id}`, email: p.email, phone: p.phone });
     }
     if (claims.length > 0) {
@@ -73,7 +69,7 @@ export function createProfileEventRecorder(deps: { db: Kysely<Database>; clock: 
       await withTransaction(deps.db, (trx) => profiles.applyClaims(trx, workspaceId, claims.map((c) => ({ anonymousId: c.anonymousId, email: c.email, phone: c.phone, timestamp: now, isEvent: false }))));
       for (const c of claims) {
         out.set(c.profileId, { anonymousId: c.anonymousId });
-        remember(`${workspaceId}\u0000${c.profileId}`, { anonymousId: c.anonymousId });
+        identities.set(`${workspaceId}\u0000${c.profileId}`, { anonymousId: c.anonymousId });
       }
     }
     return out;
@@ -103,7 +99,7 @@ export function createProfileEventRecorder(deps: { db: Kysely<Database>; clock: 
       await withTransaction(deps.db, (trx) => profiles.applyClaims(trx, workspaceId, [{ anonymousId, email: p.email, phone: p.phone, timestamp: deps.clock.now(), isEvent: false }]));
       found = { anonymousId };
     }
-    remember(key, found);
+    identities.set(key, found);
     return found;
   }
 
@@ -116,7 +112,7 @@ export function createProfileEventRecorder(deps: { db: Kysely<Database>; clock: 
     know(workspaceId, list) {
       for (const p of list) {
         const found: Identity | null = p.userId ? { userId: p.userId } : p.anonymousId ? { anonymousId: p.anonymousId } : null;
-        if (found) remember(`${workspaceId}\u0000${p.id}`, found);
+        if (found) identities.set(`${workspaceId}\u0000${p.id}`, found);
       }
     },
 

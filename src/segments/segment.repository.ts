@@ -164,7 +164,6 @@ export async function enteredAt(db: DbOrTrx, workspaceId: string, segmentId: str
   return out;
 }
 
-/** SQL restriction "p is a member of the segment", for the profile service's lists. */
 /** Members in profile-id order after `after` (keyset paging: stable while members come and go, no offset to skip). */
 export const memberPage = (db: DbOrTrx, workspaceId: string, segmentId: string, after: string | null, limit: number) => {
   let q = db
@@ -177,6 +176,7 @@ export const memberPage = (db: DbOrTrx, workspaceId: string, segmentId: string, 
   return q.orderBy('m.profile_id').limit(limit).execute();
 };
 
+/** SQL restriction "p is a member of the segment", for the profile service's lists. */
 export function isMemberOf(workspaceId: string, segmentId: string) {
   return sql<boolean>`p.id in (select profile_id from segment_members where workspace_id = ${workspaceId} and segment_id = ${segmentId})`;
 }

@@ -5,6 +5,7 @@ import nodemailer from 'nodemailer';
 import DKIM from 'nodemailer/lib/dkim';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { z } from 'zod';
+import { sharedDeadline } from '../../platform/deadline.js';
 import { newId } from '../../platform/ids.js';
 import { permanent, sent, temporary, type MessageChannel, type SendResult } from './channel.js';
 import { serializeMime } from './mime.js';
@@ -191,14 +192,7 @@ export function createEmailChannel(settings: z.input<typeof EmailSettings>): Ema
     if (commit) mail.message.processFunc((input) => commitGate(input, commit));
     done();
   });
-  // One timeout signal for the sends starting within a tenth of the timeout (at most 1 s): each
-  // send's deadline falls between 90% and 100% of sendTimeoutMs after it starts.
-  let shared: { signal: AbortSignal; until: number } | null = null;
-  const sendDeadline = (): AbortSignal => {
-    const t = performance.now();
-    if (!shared || t >= shared.until) shared = { signal: AbortSignal.timeout(s.sendTimeoutMs), until: t + Math.min(1000, s.sendTimeoutMs / 10) };
-    return shared.signal;
-  };
+  const sendDeadline = sharedDeadline(s.sendTimeoutMs);
   return {
     async send(message, { idempotencyKey, signal, beforeCommit }): Promise<SendResult> {
       const deadline = sendDeadline();
