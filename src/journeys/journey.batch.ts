@@ -34,7 +34,7 @@ export type EnterManyOutcome = 'entered' | 'duplicate' | 'refused' | 'inactive' 
 export interface BatchDeps extends Pick<JourneyEngineDeps, 'db' | 'dialect' | 'clock' | 'queue' | 'profiles' | 'matches' | 'onLifecycle' | 'runWritten' | 'stats'> {
   workspace: { timezone: string; defaultSendHour: number };
   definition(workspaceId: string, journeyId: string, version: number): Promise<JourneyDefinition>;
-  entryIdFor(journeyId: string, profileId: string, triggerKey: string): string;
+  entryIdFor(journeyId: string, profileId: string, triggerKey: string, at: number | undefined): string;
   /** The one-entry path, for entries the batch leaves to it. */
   input(workspaceId: string, entryId: string, input: JourneyInput): Promise<string>;
   /** Re-enqueue one enter as its own job (its failure is then recorded and retried on its own). */
@@ -91,7 +91,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
       items.forEach((item, i) => {
         const j = journeys.get(item.journeyId);
         if (!j) return;
-        const entryId = deps.entryIdFor(item.journeyId, item.profileId, item.triggerKey);
+        const entryId = deps.entryIdFor(item.journeyId, item.profileId, item.triggerKey, item.event?.timestamp);
         if (seen.has(entryId)) return void (outcomes[i] = 'duplicate');
         seen.add(entryId);
         candidates.push({ i, item, entryId, ...j });

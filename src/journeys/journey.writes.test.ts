@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AdvanceResult } from './journey.interpreter.js';
 import { MAX_HISTORY, type JourneyEffect, type JourneyState, type JourneyStep } from './journey.state.js';
+import { entryIdFor } from './journey.engine.js';
 import { writesOf } from './journey.writes.js';
 
 /** Which steps an advance archives to journey_steps: exactly those its state's history lets go. */
@@ -49,5 +50,23 @@ describe('journey writes: step history', () => {
     }
     assert.ok(before);
     assert.deepEqual([...rows, ...before.steps.map((s) => s.nodeId ?? '')], names(0, 420));
+  });
+});
+
+describe('journey writes: entry ids', () => {
+  test('an entry id is the same for the same trigger, differs between triggers, and sorts by the trigger time', () => {
+    const at = Date.UTC(2026, 11, 1, 12);
+    const id = entryIdFor('jrn_1', 'prf_1', 'event:m1', at);
+    assert.equal(entryIdFor('jrn_1', 'prf_1', 'event:m1', at), id);
+    assert.equal(id.length, 'ent_'.length + 32);
+    assert.notEqual(entryIdFor('jrn_1', 'prf_1', 'event:m2', at), id);
+    assert.notEqual(entryIdFor('jrn_2', 'prf_1', 'event:m1', at), id);
+    assert.notEqual(entryIdFor('jrn_1', 'prf_2', 'event:m1', at), id);
+    // Later triggers sort after earlier ones whatever their hash, so a batch's rows land together in the indexes.
+    const ids = Array.from({ length: 200 }, (_, i) => entryIdFor('jrn_1', `prf_${199 - i}`, `event:m${i}`, at + i * 7));
+    assert.deepEqual([...ids].sort(), ids);
+    // A trigger without a usable time still gets a stable id.
+    assert.equal(entryIdFor('jrn_1', 'prf_1', 'event:m1', undefined), entryIdFor('jrn_1', 'prf_1', 'event:m1', Number.NaN));
+    assert.ok(entryIdFor('jrn_1', 'prf_1', 'event:m1', undefined).startsWith('ent_000000000'));
   });
 });
