@@ -30,10 +30,14 @@ export interface DialectHelpers extends JsonSqlHelpers {
    * Serialise writers that touch the same keys, until the transaction ends.
    * SQLite already serialises all writers; PostgreSQL takes transaction-scoped advisory locks
    * in sorted order, so concurrent ingest of the same identity cannot create two profiles.
-   * With a `scope` (e.g. the workspace id), a transaction that would hold more than
-   * MAX_KEY_LOCKS key locks in it takes one exclusive lock on the whole scope instead: PostgreSQL's
-   * lock table is small (64 × max_connections by default) and a big import in one transaction
-   * would otherwise fail with "out of shared memory".
+   * With a `scope`, a transaction that would hold more than MAX_KEY_LOCKS key locks in it takes
+   * one exclusive lock on the whole scope instead: PostgreSQL's lock table is small (64 ×
+   * max_connections by default) and a big import in one transaction would otherwise fail with
+   * "out of shared memory". A scope stands in for one kind of key of one workspace (its event
+   * message ids, its identities, its customers' send slots), and every locker of those keys must
+   * name it: then a big ingest round that takes its message-id scope whole holds up other ingest
+   * rounds only, not the deliveries of the same workspace (measured: PostgreSQL journeys spent
+   * 156 s of lock waits on one shared workspace scope).
    */
   lockKeys(trx: Transaction<Database>, keys: readonly string[], scope?: string): Promise<void>;
 }

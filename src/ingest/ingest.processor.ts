@@ -108,7 +108,7 @@ export function createIngestProcessor(deps: ProcessorDeps & {
       const byWorkspace = new Map<string, StagedEvent[]>();
       for (const e of events) pushTo(byWorkspace, e.workspaceId, e);
       for (const [workspaceId, list] of [...byWorkspace].sort(([a], [b]) => a.localeCompare(b))) {
-        await dialect.lockKeys(trx, list.map((e) => `${workspaceId}\u0000msg\u0000${e.messageId}`), workspaceId);
+        await dialect.lockKeys(trx, list.map((e) => `${workspaceId}\u0000msg\u0000${e.messageId}`), `${workspaceId}\u0000msg`);
         const seen = await eventStore.existingMessageIds(trx, workspaceId, list.map((e) => e.messageId));
         const fresh: StagedEvent[] = [];
         for (const e of list) {

@@ -107,6 +107,13 @@ function toSuppression(r: SuppressionRow): Suppression {
 }
 
 /** Opt-out groups: subscribed unless they unsubscribed. Opt-in groups: only after subscribing (as segments read them). */
+/**
+ * The lock a send holds while its customer's frequency cap is counted and its message claimed
+ * (db/dialect.ts lockKeys): one per customer and channel, under the workspace's send scope.
+ */
+export const sendSlot = (workspaceId: string, profileId: string, channel: string): string => `${workspaceId}\u0000send\u0000${profileId}\u0000${channel}`;
+export const sendScope = (workspaceId: string): string => `${workspaceId}\u0000send`;
+
 export const isSubscribed = (type: string, choice: string | null): boolean => (type === 'opt_in' ? choice === 'subscribed' : choice !== 'unsubscribed');
 
 export function createConsentService(deps: { db: Kysely<Database>; clock: Clock; profiles: ProfileService }): ConsentService {

@@ -10,6 +10,7 @@ import type { ProfileContact } from '../profiles/profile.contacts.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import type { SendResult } from './channels/channel.js';
 import { canSendMany, type KnownAddressCheck } from './consent.batch.js';
+import { sendScope, sendSlot } from './consent.service.js';
 import { clip, resultPatch } from './delivery.patch.js';
 import { parsedTemplate, renderPayload, renderTarget, usesRecommendations, type ParsedTemplate } from './delivery.render.js';
 import type { RenderPool } from './render.pool.js';
@@ -378,7 +379,7 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
   async function decideAndInsert(workspaceId: string, rows: readonly { index: number; row: FreshMessageRow; payload: MessagePayload | null }[]) {
     return withTransaction(db, async (trx) => {
       const rendered = rows.filter((r) => r.payload !== null);
-      await h.dialect.lockKeys(trx, rendered.flatMap((r) => (r.row.profile_id ? [`${workspaceId}\u0000send\u0000${r.row.profile_id}\u0000${r.row.channel}`] : [])), workspaceId);
+      await h.dialect.lockKeys(trx, rendered.flatMap((r) => (r.row.profile_id ? [sendSlot(workspaceId, r.row.profile_id, r.row.channel)] : [])), sendScope(workspaceId));
       const checks = rendered.flatMap((r): KnownAddressCheck[] =>
         r.payload === null
           ? []

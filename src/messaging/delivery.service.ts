@@ -9,7 +9,7 @@ import { newId } from '../platform/ids.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import type { JobQueue } from '../queue/queue.js';
 import type { SendResult } from './channels/channel.js';
-import type { ConsentService } from './consent.service.js';
+import { sendScope, sendSlot, type ConsentService } from './consent.service.js';
 import type { MessageEventRecorder } from './message-events.js';
 import { MessagePayload, previewOf, recipientOf, StoredRequest } from './message.payload.js';
 import { createBatchSender } from './delivery.batch.js';
@@ -203,7 +203,7 @@ export function createDeliveryService(deps: {
   /** Consent, then the fenced claim, in one transaction: the frequency cap is counted under a lock. */
   async function claim(r: MessageRow, payload: MessagePayload): Promise<'claimed' | 'blocked' | 'lost'> {
     return withTransaction(db, async (trx) => {
-      if (r.profile_id) await deps.dialect.lockKeys(trx, [`${r.workspace_id}\u0000send\u0000${r.profile_id}\u0000${r.channel}`], r.workspace_id);
+      if (r.profile_id) await deps.dialect.lockKeys(trx, [sendSlot(r.workspace_id, r.profile_id, r.channel)], sendScope(r.workspace_id));
       const decision = await consent.canSend(
         {
           workspaceId: r.workspace_id,

@@ -43,7 +43,7 @@ export async function resolveClaims(db: Transaction<Database>, deps: ResolverDep
     allKeys.push(...claimKeys(c));
     if (c.previousId) allKeys.push({ kind: 'user_id', value: c.previousId }, { kind: 'anonymous_id', value: c.previousId });
   }
-  await dialect.lockKeys(db, allKeys.map((k) => `${workspaceId}\u0000${identityKeyString(k)}`), workspaceId);
+  await dialect.lockKeys(db, allKeys.map((k) => `${workspaceId}\u0000${identityKeyString(k)}`), `${workspaceId}\u0000identity`);
   const idMap = await findIdentities(db, workspaceId, allKeys);
   const profiles = await loadProfiles(db, workspaceId, [...idMap.values()]);
   // A tombstone found through a stale identity leads to its survivor (one hop: merges re-point older tombstones).
