@@ -21,6 +21,8 @@ const COLUMNS = {
   messages: ['workspace_id', 'id', 'profile_id', 'idempotency_key', 'status', 'channel', 'kind', 'created_at', 'next_attempt_at'],
   journey_entries: ['workspace_id', 'id', 'profile_id', 'journey_id', 'status', 'wake_at'],
   journey_effects: ['workspace_id', 'id', 'status', 'created_at'],
+  // Ingest's duplicate check by message id, planned as a scan of the workspace's events while they were few.
+  events: ['workspace_id', 'message_id', 'profile_id', 'name', 'timestamp'],
 } as const;
 export type StatsTable = keyof typeof COLUMNS;
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { yieldToOtherWriters } from '../db/connection.js';
 import type { Database } from '../db/database.js';
 import type { DialectHelpers } from '../db/dialect.js';
+import type { TableStats } from '../db/table-stats.js';
 import { withTransaction } from '../db/transaction.js';
 import type { EventRow, EventStore, StagedEvent } from '../events/event.store.js';
 import type { Clock } from '../platform/clock.js';
@@ -72,6 +73,8 @@ export interface ProcessorDeps {
   onError: (err: unknown) => void;
   /** Whether durable listeners wait for announcements: each batch then gets its ingest_announcements row in the same transaction. */
   announce?: () => boolean;
+  /** Told how many events rounds insert (PostgreSQL re-plans fast-growing tables: table-stats.ts). */
+  stats?: TableStats;
 }
 
 export function createIngestProcessor(deps: ProcessorDeps & {
@@ -121,6 +124,7 @@ export function createIngestProcessor(deps: ProcessorDeps & {
         const profileIds = await resolveClaims(trx, { dialect, eventStore, now: clock.now() }, workspaceId, interpreted.map((x) => x.claim));
         const rows: EventRow[] = fresh.map((e, i) => ({ ...e, profileId: profileIds[i] ?? '' }));
         await eventStore.insert(trx, workspaceId, rows);
+        deps.stats?.added('events', rows.length);
         const orders: OrderRow[] = [];
         interpreted.forEach((x, i) => {
           if (x.order) orders.push({ ...x.order, profileId: profileIds[i] ?? '', placedAt: fresh[i]?.timestamp ?? 0, source: 'event' });

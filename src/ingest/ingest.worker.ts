@@ -2,6 +2,7 @@
 // the group committer and the processor. Imports stay minimal (no HTTP, no zod) to keep its memory small.
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkpointWal, openDatabase } from '../db/connection.js';
+import { createTableStats } from '../db/table-stats.js';
 import { createSqlEventStore } from '../events/event.store.js';
 import { UnexpectedError } from '../platform/errors.js';
 import { createInProcessPipeline } from './ingest.pipeline.js';
@@ -48,6 +49,7 @@ const pipeline = createInProcessPipeline({
   },
   onError: (err) => send({ t: 'error', error: toWire(err) }),
   announce: () => durable,
+  stats: createTableStats(handle.db, handle.dialect, (err) => send({ t: 'error', error: toWire(err) })),
 });
 
 const reply = (id: number, work: Promise<void>) =>

@@ -93,8 +93,8 @@ export async function updateFencedManyLocked(db: Kysely<Database>, dialect: Pick
       .with('locked', (qb) => qb.selectFrom('messages').select('id').where('workspace_id', '=', workspaceId).where('id', 'in', part).orderBy('id').forUpdate())
       .updateTable('messages')
       .set(patch)
-      .from('locked')
-      .whereRef('messages.id', '=', 'locked.id')
+      // One array from the CTE, not a join with it (see writeOutcomes).
+      .where(sql<boolean>`messages.id = any(array(select id from locked))`)
       .where('messages.workspace_id', '=', workspaceId)
       .where('messages.status', '=', fence.status)
       .where('messages.attempts', '=', fence.attempts)
@@ -145,8 +145,11 @@ async function writeOutcomes(db: DbOrTrx, dialect: Pick<DialectHelpers, 'jsonTyp
     const locked = dialect.supportsRowLocks
       ? sql`with locked as (select id from messages where workspace_id = ${workspaceId} and id in (${ids}) order by id for update) `
       : sql``;
-    const lockedJoin = dialect.supportsRowLocks ? sql`, locked` : sql``;
-    const lockedWhere = dialect.supportsRowLocks ? sql` and messages.id = locked.id` : sql``;
+    // The locked ids as one array, computed (and locked) once before the update: joined as a table
+    // instead, PostgreSQL's estimate of one row led it to scan the CTE again for every row (90,000
+    // comparisons and 28 ms a chunk of 300).
+    const wanted = dialect.supportsRowLocks ? sql`any(array(select id from locked))` : sql`(${ids})`;
+    const op = sql.raw(dialect.supportsRowLocks ? '=' : 'in');
     const values = part.map(
       (r) =>
         sql`(cast(${r.id} as text), cast(${r.attempts} as integer), cast(${r.set.status} as text), cast(${r.set.reason} as text), cast(${r.set.last_error} as text), cast(${r.set.provider_message_id} as text), cast(${r.set.provider_response} as ${json}), cast(${r.set.sent_at} as bigint), cast(${r.set.next_attempt_at} as bigint), cast(${r.set.lease_until} as bigint), cast(${r.set.updated_at} as bigint))`,
@@ -154,8 +157,8 @@ async function writeOutcomes(db: DbOrTrx, dialect: Pick<DialectHelpers, 'jsonTyp
     const out = await sql<{ id: string }>`${locked}
       update messages set status = v.column3, reason = v.column4, last_error = v.column5, provider_message_id = v.column6, provider_response = v.column7,
         sent_at = v.column8, next_attempt_at = v.column9, lease_until = v.column10, updated_at = v.column11
-      from (values ${sql.join(values)}) as v${lockedJoin}
-      where messages.workspace_id = ${workspaceId} and messages.id in (${ids}) and messages.id = v.column1 and messages.status = 'sending' and messages.attempts = v.column2${lockedWhere}
+      from (values ${sql.join(values)}) as v
+      where messages.workspace_id = ${workspaceId} and messages.id ${op} ${wanted} and messages.id = v.column1 and messages.status = 'sending' and messages.attempts = v.column2
       returning messages.id`.execute(db);
     for (const r of out.rows) changed.add(r.id);
   }
