@@ -160,14 +160,14 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
       for (const a of advanced) outcomes[a.i] = decided.refused.has(a.i) ? 'refused' : 'duplicate';
       for (const a of decided.written) {
         outcomes[a.i] = 'entered';
-        const change = { workspaceId, journeyId: a.item.journeyId, version: a.version, entryId: a.entryId, profileId: a.item.profileId };
+        const change = { workspaceId, journeyId: a.item.journeyId, version: a.version, entryId: a.entryId, profileId: a.item.profileId, contact: profiles.get(a.item.profileId) };
         deps.onLifecycle?.({ ...change, kind: 'entered', reason: null, at: now });
         if (TERMINAL_STATUSES.has(a.result.state.status)) deps.onLifecycle?.({ ...change, kind: terminalKind(a.result.state), reason: a.result.state.endReason ?? null, at: now });
       }
       await followUp(
         workspaceId,
         decided.written.flatMap((a) => a.timers.map((at) => ({ entryId: a.entryId, at }))),
-        decided.written.flatMap((a) => a.outbox.map((effect) => ({ effect, entry: { id: a.entryId, profileId: a.item.profileId, journeyId: a.item.journeyId } }))),
+        decided.written.flatMap((a) => a.outbox.map((effect) => ({ effect, entry: { id: a.entryId, profileId: a.item.profileId, journeyId: a.item.journeyId }, contact: profiles.get(a.item.profileId) }))),
       );
       if (left.length > 0) {
         await deps.requeueEnter(workspaceId, left.map((c) => c.item));
@@ -332,13 +332,13 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
     for (const p of written) {
       outcomes[p.i] = 'applied';
       if (TERMINAL_STATUSES.has(p.result.state.status)) {
-        deps.onLifecycle?.({ workspaceId, journeyId: p.row.journey_id, version: p.row.version, entryId: p.row.id, profileId: p.row.profile_id, kind: terminalKind(p.result.state), reason: p.result.state.endReason ?? null, at: now });
+        deps.onLifecycle?.({ workspaceId, journeyId: p.row.journey_id, version: p.row.version, entryId: p.row.id, profileId: p.row.profile_id, kind: terminalKind(p.result.state), reason: p.result.state.endReason ?? null, at: now, contact: profiles.get(p.row.profile_id) });
       }
     }
     await followUp(
       workspaceId,
       [...rearm, ...written.flatMap((p) => p.timers.map((at) => ({ entryId: p.row.id, at })))],
-      written.flatMap((p) => p.outbox.map((effect) => ({ effect, entry: { id: p.row.id, profileId: p.row.profile_id, journeyId: p.row.journey_id } }))),
+      written.flatMap((p) => p.outbox.map((effect) => ({ effect, entry: { id: p.row.id, profileId: p.row.profile_id, journeyId: p.row.journey_id }, contact: profiles.get(p.row.profile_id) }))),
     );
     let failure: unknown;
     for (const l of left) {

@@ -7,6 +7,7 @@ import type { DeliveryService } from '../messaging/delivery.service.js';
 import type { DeliveryRequest, DeliveryResult } from '../messaging/message.schema.js';
 import type { Clock } from '../platform/clock.js';
 import { assertUnreachable, UserError } from '../platform/errors.js';
+import type { ProfileContact } from '../profiles/profile.contacts.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import type { JobQueue } from '../queue/queue.js';
 import { EFFECT_QUEUE, type JourneyEngine, type WrittenEffect } from './journey.engine.js';
@@ -210,16 +211,18 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
   /** Outbox rows as written: their sends in one sendMany, other kinds one by one (through `runner`, which reads them). */
   async function written(workspaceId: string, items: readonly WrittenEffect[]): Promise<void> {
     const done: { id: string; result: unknown }[] = [];
-    const sends: { entry: WrittenEffect['entry']; effect: JourneyEffectOf<'send'> }[] = [];
+    const sends: { entry: WrittenEffect['entry']; effect: JourneyEffectOf<'send'>; contact: ProfileContact | undefined }[] = [];
     const others: string[] = [];
-    for (const { effect, entry } of items) {
-      if (effect.kind === 'send') sends.push({ entry, effect });
+    for (const { effect, entry, contact } of items) {
+      if (effect.kind === 'send') sends.push({ entry, effect, contact });
       else others.push(effect.idempotencyKey);
     }
     let results: DeliveryResult[] | null = null;
     if (sends.length > 0) {
       try {
-        results = await deps.delivery.sendMany(sends.map((s) => sendRequest(workspaceId, s.entry, s.effect)));
+        const contacts = new Map<string, ProfileContact>();
+        for (const s of sends) if (s.contact) contacts.set(s.entry.profileId, s.contact);
+        results = await deps.delivery.sendMany(sends.map((s) => sendRequest(workspaceId, s.entry, s.effect)), { known: { workspaceId, contacts } });
       } catch (err) {
         // sendMany refuses the whole call when one template or customer is missing: each row then
         // runs on its own, so only that one fails.

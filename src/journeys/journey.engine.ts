@@ -7,6 +7,7 @@ import type { TableStats } from '../db/table-stats.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Clock } from '../platform/clock.js';
 import { OperationalError, UnexpectedError } from '../platform/errors.js';
+import type { ProfileContact } from '../profiles/profile.contacts.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import type { JobQueue } from '../queue/queue.js';
 import type { SegmentDefinition } from '../segments/segment.schema.js';
@@ -117,6 +118,8 @@ export interface JourneyEngineDeps {
 export interface WrittenEffect {
   effect: OutboxEffect;
   entry: { id: string; profileId: string; journeyId: string };
+  /** The customer as the batch that advanced the entry read them moments ago: its send reads them no second time. */
+  contact?: ProfileContact;
 }
 
 /** An entry's start or end, as `journey.entered` / `journey.completed` / `journey.exited` / `journey.converted` events. */
@@ -129,6 +132,8 @@ export interface JourneyLifecycleChange {
   kind: 'entered' | 'completed' | 'exited' | 'converted';
   reason: string | null;
   at: number;
+  /** The customer as the batch read them (so recording the event reads them no second time). */
+  contact?: Pick<ProfileContact, 'id' | 'userId' | 'anonymousId'>;
 }
 
 /**

@@ -88,6 +88,7 @@ export function createJourneys(deps: {
     const byWorkspace = new Map<string, JourneyLifecycleChange[]>();
     for (const c of changes) pushTo(byWorkspace, c.workspaceId, c);
     for (const [workspaceId, list] of byWorkspace) {
+      profileEvents.know(workspaceId, list.flatMap((c) => (c.contact && c.contact.id === c.profileId ? [c.contact] : [])));
       await profileEvents.recordMany(
         workspaceId,
         list.map((c) => ({

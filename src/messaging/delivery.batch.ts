@@ -121,7 +121,13 @@ function outcomeColumns(row: MessageRow, patch: MessagePatch): OutcomeColumns {
   };
 }
 
-export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRequest[]) => Promise<DeliveryResult[]> {
+/** What a caller of sendMany may hand over. */
+export interface SendManyOptions {
+  /** Customers of one workspace the caller read just now (a journey batch), by the id it asked for: they are not read again. Others are. */
+  known?: { workspaceId: string; contacts: ReadonlyMap<string, ProfileContact> };
+}
+
+export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRequest[], options?: SendManyOptions) => Promise<DeliveryResult[]> {
   const { db, clock } = h;
 
   // Durable "the provider has the whole message" markers (committed_at), many messages a statement.
@@ -190,7 +196,7 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
     contacts: Map<string, ProfileContact>;
   }
 
-  async function plan(workspaceId: string, list: readonly { index: number; request: DeliveryRequest }[]): Promise<Plan> {
+  async function plan(workspaceId: string, list: readonly { index: number; request: DeliveryRequest }[], known: SendManyOptions['known']): Promise<Plan> {
     const firstOf = new Map<string, number>();
     const repeats: [number, number][] = [];
     const unique: { index: number; request: DeliveryRequest }[] = [];
@@ -213,7 +219,14 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
       if (!t) throw notFound('Template', 'templateId');
       templates.set(id, t);
     }
-    const contacts = await h.profiles.contacts(workspaceId, fresh.map((f) => f.request.profileId));
+    const contacts = new Map<string, ProfileContact>();
+    const unread: string[] = [];
+    for (const f of fresh) {
+      const c = known?.workspaceId === workspaceId ? known.contacts.get(f.request.profileId) : undefined;
+      if (c) contacts.set(f.request.profileId, c);
+      else unread.push(f.request.profileId);
+    }
+    if (unread.length > 0) for (const [id, c] of await h.profiles.contacts(workspaceId, unread)) contacts.set(id, c);
     for (const f of fresh) if (!contacts.has(f.request.profileId)) throw notFound('Profile', 'profileId');
     return { workspaceId, fresh, stored, repeats, templates, contacts };
   }
@@ -433,7 +446,7 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
     await Promise.all(recorded);
   }
 
-  return async function sendMany(requests) {
+  return async function sendMany(requests, options = {}) {
     const results: (DeliveryResult | undefined)[] = new Array<DeliveryResult | undefined>(requests.length);
     const byWorkspace = new Map<string, { index: number; request: DeliveryRequest }[]>();
     requests.forEach((request, index) => {
@@ -441,7 +454,7 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
     });
     // Everything that could fail the call is checked before anything is written or sent.
     const plans: Plan[] = [];
-    for (const [workspaceId, list] of byWorkspace) plans.push(await plan(workspaceId, list));
+    for (const [workspaceId, list] of byWorkspace) plans.push(await plan(workspaceId, list, options.known));
     for (const p of plans) await execute(p, results);
     return results.map((r, i) => {
       if (!r) throw new Error(`sendMany: no outcome for request ${i}`);

@@ -12,7 +12,7 @@ import type { SendResult } from './channels/channel.js';
 import { sendScope, sendSlot, type ConsentService } from './consent.service.js';
 import type { MessageEventRecorder } from './message-events.js';
 import { MessagePayload, previewOf, recipientOf, StoredRequest } from './message.payload.js';
-import { createBatchSender } from './delivery.batch.js';
+import { createBatchSender, type SendManyOptions } from './delivery.batch.js';
 import { createLeases } from './delivery.leases.js';
 import { findByKey, findMessage, insertMessage, stuckMessages, updateFenced, type MessagePatch, type MessageRow } from './message.repository.js';
 import { newMessageRow } from './message.rows.js';
@@ -60,7 +60,7 @@ export interface DeliveryService {
    * outcome for each, in order, with per-batch statements instead of per-message ones
    * (delivery.batch.ts). Throws, before writing anything, if a template or customer does not exist.
    */
-  sendMany(requests: readonly DeliveryRequest[]): Promise<DeliveryResult[]>;
+  sendMany(requests: readonly DeliveryRequest[], options?: SendManyOptions): Promise<DeliveryResult[]>;
   /** Send a saved template once to a bare address (the editor's "send test"). */
   sendTest(workspaceId: string, templateId: string, request: TestSendRequest): Promise<MessageView>;
   /** One attempt of a stored message (the retry job, recovery, dead-letter retry). */
