@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { testDialects } from '../db/testing.js';
 import type { TestNudge } from '../testing/nudge.testing.js';
 import { apiAs, createMessagingTestNudge, rawHeader, setupShop, startTestSmtp, TEST_PUBLIC_URL, type TestSmtp } from './messaging.testing.js';
-import { createTokenSigner } from './signing.js';
+import { createHmac, randomBytes } from 'node:crypto';
+import { createTokenSigner, hmacSha256 } from './signing.js';
 import { createTracking } from './tracking.js';
 
 describe('tracking links (unit)', () => {
@@ -31,6 +32,20 @@ describe('tracking links (unit)', () => {
     assert.equal(tracking.verifyClick(tracking.signLink('javascript:alert(1)', ref).split('/t/c/')[1] ?? ''), null);
     const other = createTracking({ signer: createTokenSigner(Buffer.alloc(32, 8)), publicUrl: 'https://n.test' });
     assert.equal(other.verifyClick(token), null, 'another instance key does not verify');
+    // A payload with characters outside base64url (which one-byte-a-character hashing would fold onto ASCII) is refused.
+    assert.equal(tracking.verifyClick(`${payload?.replace(/^./, (c) => String.fromCharCode(c.charCodeAt(0) + 0x100))}.${tag}`), null);
+  });
+
+  test('the one-shot HMAC gives the tags createHmac gives, for every length and any text', () => {
+    const keys = [Buffer.alloc(32, 7), randomBytes(32), randomBytes(64), Buffer.alloc(0)];
+    const texts = ['', 'a', 'x'.repeat(55), 'x'.repeat(64), 'y'.repeat(4095), 'z'.repeat(4096), 'w'.repeat(4097), 'w'.repeat(20_000), '退订 ✓', '\u00ff\u00e9', '\ud800', randomBytes(300).toString('base64url')];
+    for (const key of keys) {
+      const mac = hmacSha256(key);
+      for (const text of texts) assert.equal(mac(text).toString('hex'), createHmac('sha256', key).update(text).digest('hex'), `${key.length}-byte key, ${text.length} characters`);
+      // The reused buffers leave nothing behind: a short message after a long one.
+      assert.equal(mac('b').toString('hex'), createHmac('sha256', key).update('b').digest('hex'));
+    }
+    assert.throws(() => hmacSha256(Buffer.alloc(65)));
   });
 });
 
