@@ -47,6 +47,8 @@ export interface BatchPaths {
   eventMany(workspaceId: string, events: readonly { profileId: string; event: JourneyEvent }[]): Promise<void>;
   /** Of `events`, those some running entry of their customer would take (what eventMany acts on); the others need no job. */
   listened<E extends { profileId: string; event: JourneyEvent }>(workspaceId: string, events: readonly E[]): Promise<E[]>;
+  /** The event names some version of an active journey of the workspace listens for: no other event can answer an entry. */
+  listenedNames(workspaceId: string): Promise<ReadonlySet<string>>;
 }
 
 const pairKey = (journeyId: string, profileId: string) => `${journeyId}\u0000${profileId}`;
@@ -195,15 +197,20 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
       if (items.length > 0) await paths.inputMany(workspaceId, items);
     },
 
-    async listened(workspaceId, events) {
-      // A first cut without reading any entry: the names some version of an active journey listens
-      // for (versions run 1..current and never change, so their definitions come from the cache).
-      // Entries of paused journeys hold whatever comes, and archived journeys' entries are let go by
-      // their release job, so only active journeys' entries can take an event.
+    async listenedNames(workspaceId) {
+      // Versions run 1..current and never change, so their definitions come from the cache. Entries
+      // of paused journeys hold whatever comes, and archived journeys' entries are let go by their
+      // release job, so only active journeys' entries can take an event.
       const names = new Set<string>();
       for (const j of await repo.activeJourneysAll(db, workspaceId)) {
         for (let v = 1; v <= (j.current_version ?? 0); v++) for (const n of listenedNames(await deps.definition(workspaceId, j.id, v))) names.add(n);
       }
+      return names;
+    },
+
+    async listened(workspaceId, events) {
+      // A first cut without reading any entry: the names some version of an active journey listens for.
+      const names = await paths.listenedNames(workspaceId);
       const candidates = events.filter((e) => names.has(e.event.name));
       if (candidates.length === 0) return [];
       const wanted = new Set((await answers(workspaceId, candidates)).map((a) => a.event));

@@ -79,6 +79,8 @@ export interface JourneyEngine {
   eventMany(workspaceId: string, events: readonly { profileId: string; event: JourneyEvent }[]): Promise<void>;
   /** Of `events`, those a running entry would take: the rest need no event job (journey.batch.ts). */
   listened<E extends { profileId: string; event: JourneyEvent }>(workspaceId: string, events: readonly E[]): Promise<E[]>;
+  /** The event names running entries of active journeys could take (journey.batch.ts). */
+  listenedNames(workspaceId: string): Promise<ReadonlySet<string>>;
   /** Feed one input to an entry; returns why it was ignored, or 'applied'. */
   input(workspaceId: string, entryId: string, input: JourneyInput): Promise<string>;
   /** Every running entry of the profile gets the event (waits, goals, exit events). */
@@ -199,6 +201,7 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
     inputMany: batch.inputMany,
     eventMany: batch.eventMany,
     listened: batch.listened,
+    listenedNames: batch.listenedNames,
 
     async enter(p) {
       const journey = await repo.findJourney(db, p.workspaceId, p.journeyId);

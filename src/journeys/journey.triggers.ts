@@ -70,15 +70,20 @@ export function createTriggers(deps: { db: Kysely<Database>; clock: Clock; queue
 
   const triggers: Triggers = {
     async onCommitted(batch) {
+      const workspaceId = batch.workspaceId;
+      const starting = await published(await repo.activeJourneys(db, workspaceId, ['event']));
+      // Only events a journey could start with or answer are decoded (most are not: message.sent,
+      // journey.entered, …); the names come from the cached definitions.
+      const names = new Set(await engine.listenedNames(workspaceId));
+      for (const { def } of starting) if (def.entry.kind === 'event') names.add(def.entry.event.name);
       const events = batch.events.flatMap((e) => {
-        const ev = journeyEvent(e);
+        const ev = e.name !== null && names.has(e.name) ? journeyEvent(e) : null;
         return ev ? [{ profileId: e.profileId, event: ev }] : [];
       });
       if (events.length === 0) return;
       const now = clock.now();
-      const workspaceId = batch.workspaceId;
       const entering: EnterPayload[] = [];
-      for (const { row, def } of await published(await repo.activeJourneys(db, workspaceId, ['event']))) {
+      for (const { row, def } of starting) {
         for (const { profileId, event } of events) {
           if (entryMatchesEvent(def.entry, event, now)) entering.push({ workspaceId, journeyId: row.id, profileId, triggerKey: `event:${event.messageId ?? ''}`, event });
         }
