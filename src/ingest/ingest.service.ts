@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { DialectHelpers } from '../db/dialect.js';
-import { stagedBatch, type EventRow, type EventStore } from '../events/event.store.js';
+import { stagedBatch, type AcceptedEvent, type EventRow, type EventStore } from '../events/event.store.js';
 import type { Clock } from '../platform/clock.js';
 import { checkpointsHere, databaseSource } from '../db/connection.js';
 import { createAnnouncements } from './ingest.announcements.js';
@@ -39,6 +39,12 @@ export interface IngestService {
    * resolution and profile updates follow within moments (see `flush`).
    */
   ingest(workspaceId: string, rawEvents: readonly unknown[], options?: IngestOptions): Promise<IngestResult>;
+  /**
+   * `ingest` for events Nudge's own code builds (a delivery's `message.sent`, a journey's
+   * `journey.entered`): already in their accepted form, so they are encoded and staged without
+   * being validated and normalised again. Their size and NUL rules still apply.
+   */
+  ingestAccepted(workspaceId: string, events: readonly AcceptedEvent[]): Promise<IngestResult>;
   /** Resolves once every event accepted before the call is on its profile. */
   flush(): Promise<void>;
   /** Accepted events not yet on profiles. */
@@ -129,6 +135,12 @@ export function createIngestService(deps: {
         });
         return encodeAccepted(event, path);
       });
+      if (encoded.length > 0) await pipeline.submit(stagedBatch(workspaceId, encoded));
+      return { accepted: encoded.length };
+    },
+
+    async ingestAccepted(workspaceId, events) {
+      const encoded = events.map((e) => encodeAccepted(e, ''));
       if (encoded.length > 0) await pipeline.submit(stagedBatch(workspaceId, encoded));
       return { accepted: encoded.length };
     },

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/database.js';
 import { withTransaction } from '../db/transaction.js';
+import type { AcceptedEvent } from '../events/event.store.js';
 import type { IngestService } from '../ingest/ingest.service.js';
 import type { Clock } from '../platform/clock.js';
 import type { ProfileService } from '../profiles/profile.service.js';
@@ -75,14 +76,18 @@ export function createProfileEventRecorder(deps: { db: Kysely<Database>; clock: 
     return out;
   }
 
-  const trackOf = (who: Identity, event: { id: string; name: string; properties: Record<string, unknown>; at: number }) => ({
-    type: 'track',
-    ...who,
-    event: event.name,
+  /** The event as ingest would accept the `track` call for it (our own shape: not validated again). */
+  const trackOf = (who: Identity, event: { id: string; name: string; properties: Record<string, unknown>; at: number }, receivedAt: number): AcceptedEvent => ({
     messageId: `nudge-${event.id}`,
+    type: 'track',
+    name: event.name,
+    userId: 'userId' in who ? who.userId : null,
+    anonymousId: 'anonymousId' in who ? who.anonymousId : null,
     properties: event.properties,
-    timestamp: new Date(event.at).toISOString(),
     context: { library: { name: 'nudge-messaging' } },
+    timestamp: event.at,
+    receivedAt,
+    sentAt: null,
   });
 
   async function identityOf(workspaceId: string, profileId: string): Promise<Identity> {
@@ -106,7 +111,7 @@ export function createProfileEventRecorder(deps: { db: Kysely<Database>; clock: 
   return {
     async record(workspaceId, profileId, event) {
       const who = await identityOf(workspaceId, profileId);
-      await ingest.ingest(workspaceId, [trackOf(who, event)]);
+      await ingest.ingestAccepted(workspaceId, [trackOf(who, event, deps.clock.now())]);
     },
 
     know(workspaceId, list) {
@@ -119,13 +124,14 @@ export function createProfileEventRecorder(deps: { db: Kysely<Database>; clock: 
     async recordMany(workspaceId, events) {
       if (events.length === 0) return;
       const who = await identitiesOf(workspaceId, events.map((e) => e.profileId));
-      const tracks = [];
+      const tracks: AcceptedEvent[] = [];
+      const now = deps.clock.now();
       for (const e of events) {
         const w = who.get(e.profileId);
         // A profile deleted meanwhile (GDPR) gets no event, as `record` would fail for it alone.
-        if (w) tracks.push(trackOf(w, e));
+        if (w) tracks.push(trackOf(w, e, now));
       }
-      if (tracks.length > 0) await ingest.ingest(workspaceId, tracks);
+      if (tracks.length > 0) await ingest.ingestAccepted(workspaceId, tracks);
     },
   };
 }
