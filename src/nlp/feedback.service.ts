@@ -157,7 +157,10 @@ export function createFeedbackService(deps: { db: Kysely<Database>; dialect: Dia
     },
 
     async ingested(batch) {
-      const items = textsOf(batch.events.map(fromRow), await settings(batch.workspaceId));
+      const s = await settings(batch.workspaceId);
+      // Only events read as customer text are decoded (not every message.sent of a broadcast).
+      const names = new Set(s.sources.map((src) => src.event));
+      const items = textsOf(batch.events.flatMap((e) => (e.name !== null && names.has(e.name) ? [fromRow(e)] : [])), s);
       if (items.length === 0) return;
       const jobs = [];
       for (let i = 0; i < items.length; i += JOB_ITEMS) jobs.push({ payload: { workspaceId: batch.workspaceId, items: items.slice(i, i + JOB_ITEMS) }, options: { workspaceId: batch.workspaceId } });
