@@ -4,7 +4,7 @@ import type { ProfileContact } from '../profiles/profile.contacts.js';
 import { mayEnter, type PreviousEntry } from './journey.entry.js';
 import { unitHash } from './journey.hash.js';
 import { advance, type AdvanceResult } from './journey.interpreter.js';
-import type { JourneyEngineDeps, WrittenEffect } from './journey.engine.js';
+import { eventTriggerKey, type JourneyEngineDeps, type WrittenEffect } from './journey.engine.js';
 import * as repo from './journey.repository.js';
 import type { JourneyRuntime } from './journey.run.js';
 import type { JourneyDefinition } from './journey.schema.js';
@@ -34,7 +34,7 @@ export type EnterManyOutcome = 'entered' | 'duplicate' | 'refused' | 'inactive' 
 export interface BatchDeps extends Pick<JourneyEngineDeps, 'db' | 'dialect' | 'clock' | 'queue' | 'profiles' | 'matches' | 'onLifecycle' | 'runWritten' | 'stats'> {
   workspace: { timezone: string; defaultSendHour: number };
   definition(workspaceId: string, journeyId: string, version: number): Promise<JourneyDefinition>;
-  entryIdFor(journeyId: string, profileId: string, triggerKey: string, at: number | undefined): string;
+  entryIdFor(journeyId: string, profileId: string, triggerKey: string): string;
   /** The one-entry path, for entries the batch leaves to it. */
   input(workspaceId: string, entryId: string, input: JourneyInput): Promise<string>;
   /** Re-enqueue one enter as its own job (its failure is then recorded and retried on its own). */
@@ -93,7 +93,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
       items.forEach((item, i) => {
         const j = journeys.get(item.journeyId);
         if (!j) return;
-        const entryId = deps.entryIdFor(item.journeyId, item.profileId, item.triggerKey, item.event?.timestamp);
+        const entryId = deps.entryIdFor(item.journeyId, item.profileId, item.triggerKey);
         if (seen.has(entryId)) return void (outcomes[i] = 'duplicate');
         seen.add(entryId);
         candidates.push({ i, item, entryId, ...j });
@@ -240,7 +240,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
     for (const { profileId, event } of events) {
       for (const e of byProfile.get(profileId) ?? []) {
         // The event that started an entry is not also an answer to its waits.
-        if (event.messageId !== undefined && e.trigger_key === `event:${event.messageId}`) continue;
+        if (event.messageId !== undefined && e.trigger_key === eventTriggerKey(event)) continue;
         const names = listening.get(`${e.journey_id}\u0000${e.version}`);
         if (names && !names.has(event.name)) continue;
         items.push({ entryId: e.id, input: { kind: 'event', event }, event });

@@ -8,7 +8,7 @@ import type { ProfileService } from '../profiles/profile.service.js';
 import type { EnqueueItem, JobQueue } from '../queue/queue.js';
 import type { SegmentTransition } from '../segments/segment.schema.js';
 import { entryMatchesEvent, scheduledOccurrence } from './journey.entry.js';
-import { ENTER_QUEUE, enterDedupeKey, EVENT_QUEUE, type EnterBatchPayload, type EnterPayload, type EventBatchPayload, type JourneyEngine } from './journey.engine.js';
+import { ENTER_QUEUE, enterDedupeKey, EVENT_QUEUE, eventTriggerKey, type EnterBatchPayload, type EnterPayload, type EventBatchPayload, type JourneyEngine } from './journey.engine.js';
 import { customerTimeZone } from './journey.interpreter.js';
 import * as repo from './journey.repository.js';
 import type { JourneyDefinition } from './journey.schema.js';
@@ -85,7 +85,7 @@ export function createTriggers(deps: { db: Kysely<Database>; clock: Clock; queue
       const entering: EnterPayload[] = [];
       for (const { row, def } of starting) {
         for (const { profileId, event } of events) {
-          if (entryMatchesEvent(def.entry, event, now)) entering.push({ workspaceId, journeyId: row.id, profileId, triggerKey: `event:${event.messageId ?? ''}`, event });
+          if (entryMatchesEvent(def.entry, event, now)) entering.push({ workspaceId, journeyId: row.id, profileId, triggerKey: eventTriggerKey(event), event });
         }
       }
       await enterAll(workspaceId, entering);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AdvanceResult } from './journey.interpreter.js';
 import { MAX_HISTORY, type JourneyEffect, type JourneyState, type JourneyStep } from './journey.state.js';
-import { entryIdFor } from './journey.engine.js';
+import { entryIdFor, eventTriggerKey } from './journey.engine.js';
 import { writesOf } from './journey.writes.js';
 
 /** Which steps an advance archives to journey_steps: exactly those its state's history lets go. */
@@ -56,17 +56,23 @@ describe('journey writes: step history', () => {
 describe('journey writes: entry ids', () => {
   test('an entry id is the same for the same trigger, differs between triggers, and sorts by the trigger time', () => {
     const at = Date.UTC(2026, 11, 1, 12);
-    const id = entryIdFor('jrn_1', 'prf_1', 'event:m1', at);
-    assert.equal(entryIdFor('jrn_1', 'prf_1', 'event:m1', at), id);
+    const prefix = `ent_${at.toString(36).padStart(9, '0')}`;
+    const key = eventTriggerKey({ messageId: 'm1', timestamp: at });
+    const id = entryIdFor('jrn_1', 'prf_1', key);
+    assert.equal(entryIdFor('jrn_1', 'prf_1', key), id);
     assert.equal(id.length, 'ent_'.length + 32);
-    assert.notEqual(entryIdFor('jrn_1', 'prf_1', 'event:m2', at), id);
-    assert.notEqual(entryIdFor('jrn_2', 'prf_1', 'event:m1', at), id);
-    assert.notEqual(entryIdFor('jrn_1', 'prf_2', 'event:m1', at), id);
+    assert.ok(id.startsWith(prefix));
+    assert.notEqual(entryIdFor('jrn_1', 'prf_1', eventTriggerKey({ messageId: 'm2', timestamp: at })), id);
+    assert.notEqual(entryIdFor('jrn_1', 'prf_1', eventTriggerKey({ messageId: 'm1', timestamp: at + 1 })), id);
+    assert.notEqual(entryIdFor('jrn_2', 'prf_1', key), id);
+    assert.notEqual(entryIdFor('jrn_1', 'prf_2', key), id);
     // Later triggers sort after earlier ones whatever their hash, so a batch's rows land together in the indexes.
-    const ids = Array.from({ length: 200 }, (_, i) => entryIdFor('jrn_1', `prf_${199 - i}`, `event:m${i}`, at + i * 7));
+    const ids = Array.from({ length: 200 }, (_, i) => entryIdFor('jrn_1', `prf_${199 - i}`, eventTriggerKey({ messageId: `m${i}`, timestamp: at + i * 7 })));
     assert.deepEqual([...ids].sort(), ids);
-    // A trigger without a usable time still gets a stable id.
-    assert.equal(entryIdFor('jrn_1', 'prf_1', 'event:m1', undefined), entryIdFor('jrn_1', 'prf_1', 'event:m1', Number.NaN));
-    assert.ok(entryIdFor('jrn_1', 'prf_1', 'event:m1', undefined).startsWith('ent_000000000'));
+    // Segment and schedule keys carry their time too; a key without one still gets a stable id.
+    assert.ok(entryIdFor('jrn_1', 'prf_1', `segment:seg_1:entered:${at}`).startsWith(prefix));
+    assert.ok(entryIdFor('jrn_1', 'prf_1', `schedule:${at}`).startsWith(prefix));
+    assert.equal(entryIdFor('jrn_1', 'prf_1', 'manual'), entryIdFor('jrn_1', 'prf_1', 'manual'));
+    assert.ok(entryIdFor('jrn_1', 'prf_1', 'manual').startsWith('ent_000000000'));
   });
 });
