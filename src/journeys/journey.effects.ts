@@ -20,7 +20,7 @@ import { JourneyEffect, type JourneyContext, type JourneyEffectOf, type JourneyI
  * nothing twice), a trait update through ingest (an identify whose messageId is the effect's key, so
  * a repeat is dropped), a webhook call with a deadline (at least once; the receiver gets an
  * Idempotency-Key header to drop copies). The answer goes back to the entry when it waits for one;
- * then the row is marked done. A crash before `done` repeats the row, which every step tolerates.
+ * then the row is deleted. A crash before the delete repeats the row, which every step tolerates.
  */
 
 export interface EffectRunnerDeps {
@@ -152,10 +152,11 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
 
   async function runner(workspaceId: string, effectId: string): Promise<void> {
     const row = await repo.findEffect(db, workspaceId, effectId);
+    // Carried out already (deleted; rows from before deletion was the rule say `done`).
     if (!row || row.status === 'done') return;
     const effect = JourneyEffect.parse(readJson(row.effect, {}));
     const entry = await repo.findEntry(db, workspaceId, row.entry_id);
-    if (!entry) return repo.finishEffect(db, workspaceId, effectId, { ok: false, error: 'entry_gone' }, clock.now());
+    if (!entry) return repo.finishEffect(db, workspaceId, effectId);
     let answer: Answer | 'later';
     let awaited = true;
     switch (effect.kind) {
@@ -171,7 +172,7 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
         break;
       case 'schedule_timer':
       case 'record_step':
-        return repo.finishEffect(db, workspaceId, effectId, { ok: true }, clock.now());
+        return repo.finishEffect(db, workspaceId, effectId);
       default:
         return assertUnreachable(effect);
     }
@@ -181,36 +182,36 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
       await deps.queue.enqueue(EFFECT_QUEUE, { workspaceId, effectId }, { workspaceId, runAt, dedupeKey: `${effectId}@${runAt}` });
       return;
     }
-    // The answer first, then `done`: a crash between them repeats an answer the entry ignores.
+    // The answer first, then the delete: a crash between them repeats an answer the entry ignores.
     if (awaited) await deps.engine().input(workspaceId, entry.id, { kind: 'effect_result', idempotencyKey: effect.idempotencyKey, ...answer });
-    await repo.finishEffect(db, workspaceId, effectId, answer, clock.now());
+    await repo.finishEffect(db, workspaceId, effectId);
   }
 
   /**
    * Many outbox rows: their sends in one delivery.sendMany call (the same idempotency keys as one
    * `send` each, so a repeat sends nothing twice), the answers awaited entries need in one
-   * inputMany, then every row marked done in one transaction. Other kinds run one by one.
+   * inputMany, then every row deleted in one transaction. Other kinds run one by one.
    */
   async function many(workspaceId: string, effectIds: readonly string[]): Promise<void> {
     const rows = (await repo.findEffects(db, workspaceId, effectIds)).filter((r) => r.status !== 'done');
     const entries = new Map((await repo.findEntries(db, workspaceId, rows.map((r) => r.entry_id))).map((e) => [e.id, e]));
-    const finished: { id: string; result: unknown }[] = [];
+    const finished: string[] = [];
     const items: WrittenEffect[] = [];
     for (const row of rows) {
       const effect = JourneyEffect.parse(readJson(row.effect, {}));
       const entry = entries.get(row.entry_id);
-      if (!entry) finished.push({ id: row.id, result: { ok: false, error: 'entry_gone' } });
+      if (!entry) finished.push(row.id);
       else if (effect.kind === 'send' || effect.kind === 'update_trait' || effect.kind === 'call_webhook') items.push({ effect, entry: entryOf(entry) });
       // Not an outbox kind (journey.writes.ts writes none): nothing to do, as the runner does.
-      else finished.push({ id: row.id, result: { ok: true } });
+      else finished.push(row.id);
     }
-    await repo.finishEffects(db, workspaceId, finished, clock.now());
+    await repo.finishEffects(db, workspaceId, finished);
     await written(workspaceId, items);
   }
 
   /** Outbox rows as written: their sends in one sendMany, other kinds one by one (through `runner`, which reads them). */
   async function written(workspaceId: string, items: readonly WrittenEffect[]): Promise<void> {
-    const done: { id: string; result: unknown }[] = [];
+    const done: string[] = [];
     const sends: { entry: WrittenEffect['entry']; effect: JourneyEffectOf<'send'>; contact: ProfileContact | undefined }[] = [];
     const others: string[] = [];
     for (const { effect, entry, contact } of items) {
@@ -244,12 +245,12 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
           continue;
         }
         if (s.effect.awaitResult) answers.push({ entryId: s.entry.id, input: { kind: 'effect_result', idempotencyKey: id, ...answer } });
-        done.push({ id, result: answer });
+        done.push(id);
       }
     }
-    // The answers first, then `done`: a crash between them repeats answers the entries ignore.
+    // The answers first, then the delete: a crash between them repeats answers the entries ignore.
     if (answers.length > 0) await deps.engine().inputMany(workspaceId, answers);
-    await repo.finishEffects(db, workspaceId, done, clock.now());
+    await repo.finishEffects(db, workspaceId, done);
     for (const id of others) await runner(workspaceId, id);
   }
   return { run: runner, many, written };

@@ -117,9 +117,15 @@ for (const dialect of testDialects()) {
       const db = t.nudge.database.db;
       const bobEntry = (await entries(id)).find((x) => x.profileId === shop.profiles.bob);
       assert.ok(bobEntry);
-      const effects = await db.selectFrom('journey_effects').select(['id']).where('entry_id', '=', bobEntry.id).execute();
-      assert.equal(effects.length, 2);
-      await db.updateTable('journey_effects').set({ status: 'pending' }).where('entry_id', '=', bobEntry.id).execute();
+      // The outbox holds only what is still to do: bob's two sends are carried out and gone.
+      assert.equal((await db.selectFrom('journey_effects').select(['id']).where('entry_id', '=', bobEntry.id).execute()).length, 0);
+      // The same two rows as a crash right after their commit would have left them (journey.run.ts idempotencyKey: journey, version, entry, node).
+      const effects = ['welcome', 'offer'].map((nodeId) => {
+        const key = `${id}:1:${bobEntry.id}:${nodeId}`;
+        const effect = { kind: 'send', nodeId, channel: 'email', templateId: shop.templateId, idempotencyKey: key, awaitResult: false, context: { event: null, responses: {}, vars: {} } };
+        return { workspace_id: t.workspace.id, id: key, entry_id: bobEntry.id, kind: 'send', effect: JSON.stringify(effect), status: 'pending', result: null, created_at: START, updated_at: START };
+      });
+      await db.insertInto('journey_effects').values(effects).execute();
       for (const fx of effects) await t.nudge.queue.enqueue(EFFECT_QUEUE, { workspaceId: t.workspace.id, effectId: fx.id });
       const waitingSteps = async () => {
         const row = await db.selectFrom('journey_entries').select(['state']).where('id', '=', bobEntry.id).executeTakeFirstOrThrow();
@@ -132,6 +138,7 @@ for (const dialect of testDialects()) {
       await settle();
       assert.equal((await waitingSteps()).length, 1);
       assert.equal(mailsTo('bob@example.com'), 2, 'each message reached the SMTP server exactly once');
+      assert.equal((await db.selectFrom('journey_effects').select(['id']).where('entry_id', '=', bobEntry.id).execute()).length, 0, 'the rows a crash left were carried out, sending nothing again');
       assert.equal((await entries(id)).length, 2);
       await api('POST', `/api/v1/journeys/${id}/archive`);
     });

@@ -1,7 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { Database, JourneyEffectTable, JourneyEntryTable, JourneyStepTable, JourneyTableRow } from '../db/database.js';
 import type { DialectHelpers } from '../db/dialect.js';
-import { pushTo } from '../platform/collections.js';
 
 /** Queries over the journey tables. Every function takes the db handle or a transaction first (STYLE §3). */
 
@@ -90,8 +89,14 @@ export const stalePendingEffects = (db: Db, before: number, limit: number) =>
 export const findEffect = (db: Db, workspaceId: string, id: string): Promise<EffectRow | undefined> =>
   db.selectFrom('journey_effects').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
 
-export async function finishEffect(db: Db, workspaceId: string, id: string, result: unknown, now: number): Promise<void> {
-  await db.updateTable('journey_effects').set({ status: 'done', result: JSON.stringify(result), updated_at: now }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+/**
+ * An outbox row carried out is deleted: the outbox holds only what is still to do (its answer went
+ * to the entry, a send's outcome is its message). A repeat of the row's job then finds nothing and
+ * does nothing. On PostgreSQL a delete also writes no new row version and no index entries, which
+ * the update to `done` did (its status is indexed).
+ */
+export async function finishEffect(db: Db, workspaceId: string, id: string): Promise<void> {
+  await db.deleteFrom('journey_effects').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }
 
 export async function touchEffect(db: Db, workspaceId: string, id: string, now: number): Promise<void> {
@@ -273,16 +278,10 @@ export async function findEffects(db: Db, workspaceId: string, ids: readonly str
   return out;
 }
 
-/** finishEffect for many rows: one update per distinct result. */
-export async function finishEffects(db: Kysely<Database>, workspaceId: string, items: readonly { id: string; result: unknown }[], now: number): Promise<void> {
-  const byResult = new Map<string, string[]>();
-  for (const { id, result } of items) {
-    pushTo(byResult, JSON.stringify(result), id);
-  }
-  if (byResult.size === 0) return;
+/** finishEffect for many rows, in one transaction. */
+export async function finishEffects(db: Kysely<Database>, workspaceId: string, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
   await db.transaction().execute(async (trx) => {
-    for (const [json, ids] of byResult) {
-      for (const part of chunks(ids)) await trx.updateTable('journey_effects').set({ status: 'done', result: json, updated_at: now }).where('workspace_id', '=', workspaceId).where('id', 'in', part).execute();
-    }
+    for (const part of chunks([...ids])) await trx.deleteFrom('journey_effects').where('workspace_id', '=', workspaceId).where('id', 'in', part).execute();
   });
 }
