@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * A deadline signal shared by the calls that start within a tenth of `timeoutMs` (at most a
  * second) of each other: a timeout signal (and its timer) per call costs a broadcast's sending
@@ -10,7 +12,10 @@ export function sharedDeadline(timeoutMs: number, also?: AbortSignal): () => Abo
     const t = performance.now();
     if (!current || t >= current.until) {
       const timeout = AbortSignal.timeout(timeoutMs);
-      current = { signal: also ? AbortSignal.any([also, timeout]) : timeout, until: t + Math.min(1000, timeoutMs / 10) };
+      const signal = also ? AbortSignal.any([also, timeout]) : timeout;
+      // Shared by design: every call of the window listens to it (Node warns of a leak past ten).
+      setMaxListeners(0, signal);
+      current = { signal, until: t + Math.min(1000, timeoutMs / 10) };
     }
     return current.signal;
   };
