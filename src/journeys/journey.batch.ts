@@ -45,8 +45,8 @@ export interface BatchPaths {
   enterMany(workspaceId: string, items: readonly EnterItem[]): Promise<EnterManyOutcome[]>;
   inputMany(workspaceId: string, items: readonly { entryId: string; input: JourneyInput }[]): Promise<string[]>;
   eventMany(workspaceId: string, events: readonly { profileId: string; event: JourneyEvent }[]): Promise<void>;
-  /** Of `events`, those some running entry of their customer would take (what eventMany acts on); the others need no job. */
-  listened<E extends { profileId: string; event: JourneyEvent }>(workspaceId: string, events: readonly E[]): Promise<E[]>;
+  /** Of `events`, those some running entry of their customer would take (what eventMany acts on); the others need no job. `names`: listenedNames, when the caller has it. */
+  listened<E extends { profileId: string; event: JourneyEvent }>(workspaceId: string, events: readonly E[], names?: ReadonlySet<string>): Promise<E[]>;
   /** The event names some version of an active journey of the workspace listens for: no other event can answer an entry. */
   listenedNames(workspaceId: string): Promise<ReadonlySet<string>>;
 }
@@ -208,10 +208,10 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
       return names;
     },
 
-    async listened(workspaceId, events) {
+    async listened(workspaceId, events, names) {
       // A first cut without reading any entry: the names some version of an active journey listens for.
-      const names = await paths.listenedNames(workspaceId);
-      const candidates = events.filter((e) => names.has(e.event.name));
+      const listening = names ?? (await paths.listenedNames(workspaceId));
+      const candidates = events.filter((e) => listening.has(e.event.name));
       if (candidates.length === 0) return [];
       const wanted = new Set((await answers(workspaceId, candidates)).map((a) => a.event));
       return candidates.filter((e) => wanted.has(e.event));

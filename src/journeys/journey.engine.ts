@@ -77,8 +77,8 @@ export interface JourneyEngine {
   inputMany(workspaceId: string, items: readonly { entryId: string; input: JourneyInput }[]): Promise<string[]>;
   /** `event` for many events of one workspace. */
   eventMany(workspaceId: string, events: readonly { profileId: string; event: JourneyEvent }[]): Promise<void>;
-  /** Of `events`, those a running entry would take: the rest need no event job (journey.batch.ts). */
-  listened<E extends { profileId: string; event: JourneyEvent }>(workspaceId: string, events: readonly E[]): Promise<E[]>;
+  /** Of `events`, those a running entry would take: the rest need no event job (journey.batch.ts). `names`: listenedNames, when the caller has it. */
+  listened<E extends { profileId: string; event: JourneyEvent }>(workspaceId: string, events: readonly E[], names?: ReadonlySet<string>): Promise<E[]>;
   /** The event names running entries of active journeys could take (journey.batch.ts). */
   listenedNames(workspaceId: string): Promise<ReadonlySet<string>>;
   /** Feed one input to an entry; returns why it was ignored, or 'applied'. */

@@ -74,7 +74,8 @@ export function createTriggers(deps: { db: Kysely<Database>; clock: Clock; queue
       const starting = await published(await repo.activeJourneys(db, workspaceId, ['event']));
       // Only events a journey could start with or answer are decoded (most are not: message.sent,
       // journey.entered, …); the names come from the cached definitions.
-      const names = new Set(await engine.listenedNames(workspaceId));
+      const listening = await engine.listenedNames(workspaceId);
+      const names = new Set(listening);
       for (const { def } of starting) if (def.entry.kind === 'event') names.add(def.entry.event.name);
       const events = batch.events.flatMap((e) => {
         const ev = e.name !== null && names.has(e.name) ? journeyEvent(e) : null;
@@ -90,7 +91,7 @@ export function createTriggers(deps: { db: Kysely<Database>; clock: Clock; queue
       }
       await enterAll(workspaceId, entering);
       // Only events a running entry would take become jobs (most events, e.g. message.sent, answer no wait); the job decides again.
-      const answering = await engine.listened(workspaceId, events);
+      const answering = await engine.listened(workspaceId, events, listening);
       const jobs: EnqueueItem<unknown>[] = [];
       for (let i = 0; i < answering.length; i += MAX_BATCH) {
         const part = answering.slice(i, i + MAX_BATCH);
