@@ -2,9 +2,10 @@
  * Group commit: callers add items one at a time and each waits for its own answer, but the items
  * are written together — everything added while one write is running goes into the next. Under
  * load a write covers many items (one statement and one commit, one fsync, for all of them);
- * with a single caller it is one item, written at once (or after `lingerMs`, to gather more). Used for the per-message statements of a
- * delivery batch whose messages finish at different moments (the provider answers, the SMTP
- * end-of-data marker), and for deleting ingest announcements as their listeners finish.
+ * with a single caller it is one item, written at once (or after `lingerMs`, to gather more).
+ * Used for the per-message statements of a delivery batch whose messages finish at different
+ * moments (the provider answers, the SMTP end-of-data marker), and for deleting ingest
+ * announcements as their listeners finish.
  */
 export interface GroupCommit<T, R> {
   add(item: T): Promise<R>;

@@ -101,6 +101,11 @@ export function createIngestService(deps: {
   const pipeline: IngestPipeline = workerPipeline ?? createInProcessPipeline({ ...deps, onProcessed, onError, announce: () => announcements.any() });
   const timers: NodeJS.Timeout[] = [];
   const recover = () => void announcements.recover().catch(onError);
+  /** Stage encoded events as one inbox row; resolves once committed. */
+  const submit = async (workspaceId: string, encoded: string[]): Promise<IngestResult> => {
+    if (encoded.length > 0) await pipeline.submit(stagedBatch(workspaceId, encoded));
+    return { accepted: encoded.length };
+  };
 
   return {
     onCommitted(listener: (batch: CommittedBatch) => void | Promise<void>, options?: { durable: true }) {
@@ -135,15 +140,10 @@ export function createIngestService(deps: {
         });
         return encodeAccepted(event, path);
       });
-      if (encoded.length > 0) await pipeline.submit(stagedBatch(workspaceId, encoded));
-      return { accepted: encoded.length };
+      return submit(workspaceId, encoded);
     },
 
-    async ingestAccepted(workspaceId, events) {
-      const encoded = events.map((e) => encodeAccepted(e, ''));
-      if (encoded.length > 0) await pipeline.submit(stagedBatch(workspaceId, encoded));
-      return { accepted: encoded.length };
-    },
+    ingestAccepted: (workspaceId, events) => submit(workspaceId, events.map((e) => encodeAccepted(e, ''))),
 
     flush: () => pipeline.flush(),
     recoverAnnouncements: () => announcements.recover(),
