@@ -10,6 +10,7 @@ import { childMode, measureInChild } from './child.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/config.js';
 import type { DialectName } from '../src/db/dialect.js';
@@ -249,6 +250,15 @@ async function journeyPhase(nudge: Nudge, ws: string, templateId: string, list: 
     const sent = counting ? await db.selectFrom('messages').select(sql<number>`count(*)`.as('n')).where('workspace_id', '=', ws).where('source_kind', '=', 'journey').where('status', '=', 'sent').executeTakeFirstOrThrow() : { n: -1 };
     return { entries: total, waiting, ended, sent: Number(sent.n) };
   };
+  const gc = { minor: 0, major: 0 };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === 1) gc.minor += e.duration;
+      else gc.major += e.duration;
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   for (let i = 0; i < list.length; i += 500) {
@@ -269,9 +279,15 @@ async function journeyPhase(nudge: Nudge, ws: string, templateId: string, list: 
   };
   // On a slow run the first entries' minute passes in real time: they count as waiting here too.
   await until('first send', (c) => c.entries === list.length && c.waiting + c.ended === list.length && c.sent >= list.length);
+  const half = performance.eventLoopUtilization(elu0);
+  log(`journey: entries and first sends in ${((performance.now() - t0) / 1000).toFixed(1)} s, main thread ${(half.utilization * 100).toFixed(0)}% busy`);
   offset.ms += 61_000;
   const end = await until('second send', (c) => c.ended === list.length && c.sent >= 2 * list.length, true);
   const seconds = (performance.now() - t0) / 1000;
+  const second = performance.eventLoopUtilization(performance.eventLoopUtilization(elu0), half);
+  log(`journey: timers and second sends in ${((second.idle + second.active) / 1000).toFixed(1)} s, main thread ${(second.utilization * 100).toFixed(0)}% busy`);
+  gcObserver.disconnect();
+  log(`journey: main thread GC ${(gc.minor / 1000).toFixed(1)} s minor (scavenges), ${(gc.major / 1000).toFixed(1)} s other`);
   const messages = 2 * list.length;
   return { entries: end.entries, messages, sent: end.sent, seconds, rate: messages / seconds, mainBusyMs: performance.eventLoopUtilization(elu0).active / messages };
 }
