@@ -31,10 +31,22 @@ export function broadcastRoutes(app: FastifyInstance, deps: { broadcasts: Broadc
     handler: async (req) => b.get(workspaceOf(req), req.params.id),
   });
 
+  r.put('/api/v1/broadcasts/:id', {
+    config: { access: { role: 'member' } },
+    schema: { tags: ['broadcasts'], summary: 'Change a draft broadcast: the same fields as create, all replaced', params: Params, body: BroadcastCreate, response: { 200: BroadcastView, ...errors } },
+    handler: async (req) => b.update(workspaceOf(req), req.params.id, req.body, req.auth.actor),
+  });
+
   r.post('/api/v1/broadcasts/:id/send', {
     config: { access: { role: 'member' } },
     schema: { tags: ['broadcasts'], summary: 'Send now, or at scheduledAt when set (throttled, outside quiet hours)', params: Params, response: { 200: BroadcastView, ...errors } },
     handler: async (req) => b.send(workspaceOf(req), req.params.id, req.auth.actor),
+  });
+
+  r.post('/api/v1/broadcasts/:id/unschedule', {
+    config: { access: { role: 'member' } },
+    schema: { tags: ['broadcasts'], summary: 'Take a scheduled broadcast that has not started back to draft', params: Params, response: { 200: BroadcastView, ...errors } },
+    handler: async (req) => b.unschedule(workspaceOf(req), req.params.id, req.auth.actor),
   });
 
   r.post('/api/v1/broadcasts/:id/cancel', {

@@ -29,11 +29,15 @@ export interface BroadcastService {
   list(workspaceId: string): Promise<BroadcastView[]>;
   get(workspaceId: string, id: string): Promise<BroadcastView>;
   create(workspaceId: string, input: BroadcastCreate, actor: string): Promise<BroadcastView>;
+  /** Replace a draft's settings (the same shape and checks as create); a broadcast past draft is refused. */
+  update(workspaceId: string, id: string, input: BroadcastCreate, actor: string): Promise<BroadcastView>;
   /** Send now, or at scheduledAt when it is set. */
   send(workspaceId: string, id: string, actor: string): Promise<BroadcastView>;
+  /** A scheduled broadcast that has not started goes back to draft, to be edited and sent again. */
+  unschedule(workspaceId: string, id: string, actor: string): Promise<BroadcastView>;
   cancel(workspaceId: string, id: string, actor: string): Promise<BroadcastView>;
-  /** Snapshot the recipients and start ticking (the start job). */
-  start(workspaceId: string, id: string): Promise<void>;
+  /** Snapshot the recipients and start ticking (the start job, which says which scheduled time it was enqueued for). */
+  start(workspaceId: string, id: string, scheduledAt?: number | null): Promise<void>;
   /** Send what is due and schedule the next tick (the tick job). */
   tick(workspaceId: string, id: string): Promise<void>;
 }
@@ -41,6 +45,13 @@ export interface BroadcastService {
 export const BROADCAST_START_QUEUE = 'broadcasts.start';
 export const BROADCAST_TICK_QUEUE = 'broadcasts.tick';
 const Payload = z.object({ workspaceId: z.string(), broadcastId: z.string() });
+/**
+ * A start job also carries the scheduled time it was enqueued for (null: send now). A broadcast
+ * taken back to draft and sent again at another time leaves its first start job in the queue; that
+ * job then finds a different time on the row and does nothing. Jobs enqueued before this field
+ * existed carry none and start as before.
+ */
+const StartPayload = Payload.extend({ scheduledAt: z.number().nullable().optional() });
 const MINUTE = 60_000;
 const PAGE = 1000;
 /** Sends per tick without a throttle: the tick re-enqueues itself at once for the rest. */
@@ -92,6 +103,13 @@ export function createBroadcastService(deps: {
   const enqueueTick = (workspaceId: string, broadcastId: string, runAt: number) =>
     queue.enqueue(BROADCAST_TICK_QUEUE, { workspaceId, broadcastId }, { workspaceId, runAt, dedupeKey: `${broadcastId}@${runAt}` });
 
+  /** What create and update check before writing: the segment and every template exist. */
+  async function checkSettings(workspaceId: string, input: BroadcastCreate): Promise<void> {
+    if (!(await deps.segmentExists(workspaceId, input.segmentId))) throw new UserError('BROADCAST_UNKNOWN_SEGMENT', `There is no segment "${input.segmentId}"`, { field: 'segmentId' });
+    await checkTemplate(workspaceId, input.templateId, 'templateId');
+    for (const [i, v] of (input.abTest?.variants ?? []).entries()) await checkTemplate(workspaceId, v.templateId, `abTest.variants[${i}].templateId`);
+  }
+
   async function checkTemplate(workspaceId: string, templateId: string, field: string): Promise<void> {
     try {
       await messaging.templates.get(workspaceId, templateId);
@@ -137,25 +155,14 @@ export function createBroadcastService(deps: {
     },
 
     async create(workspaceId, input, actor) {
-      if (!(await deps.segmentExists(workspaceId, input.segmentId))) throw new UserError('BROADCAST_UNKNOWN_SEGMENT', `There is no segment "${input.segmentId}"`, { field: 'segmentId' });
-      await checkTemplate(workspaceId, input.templateId, 'templateId');
-      for (const [i, v] of (input.abTest?.variants ?? []).entries()) await checkTemplate(workspaceId, v.templateId, `abTest.variants[${i}].templateId`);
+      await checkSettings(workspaceId, input);
       const now = clock.now();
       const id = newId('bc', now);
       await repo.insertBroadcast(db, {
         workspace_id: workspaceId,
         id,
-        name: input.name,
-        segment_id: input.segmentId,
-        template_id: input.templateId,
+        ...settingsOf(input),
         status: 'draft',
-        scheduled_at: input.scheduledAt ? Date.parse(input.scheduledAt) : null,
-        throttle_per_minute: input.throttlePerMinute ?? null,
-        quiet_hours: input.quietHours ? JSON.stringify(input.quietHours) : null,
-        variants: JSON.stringify(input.abTest?.variants ?? []),
-        test_percent: input.abTest?.testPercent ?? 0,
-        winner_metric: input.abTest?.winnerMetric ?? 'open',
-        test_window_minutes: input.abTest?.testWindowMinutes ?? 0,
         winner: null,
         started_at: null,
         finished_at: null,
@@ -166,15 +173,35 @@ export function createBroadcastService(deps: {
       return view(await row(workspaceId, id));
     },
 
+    async update(workspaceId, id, input, actor) {
+      const r = await row(workspaceId, id);
+      if (r.status !== 'draft') throw notDraft(r.status);
+      await checkSettings(workspaceId, input);
+      const now = clock.now();
+      // Fenced on draft: a send that won the race keeps the settings it was sent with.
+      if (!(await repo.updateBroadcast(db, workspaceId, id, ['draft'], { ...settingsOf(input), updated_at: now }))) throw notDraft((await row(workspaceId, id)).status);
+      await audit(db, { workspaceId, actor, action: 'broadcast.update', target: id, data: { name: input.name }, at: now });
+      return view(await row(workspaceId, id));
+    },
+
     async send(workspaceId, id, actor) {
       const r = await row(workspaceId, id);
       const now = clock.now();
-      if (!(await repo.updateBroadcast(db, workspaceId, id, ['draft'], { status: 'scheduled', updated_at: now }))) {
-        throw new UserError('BROADCAST_NOT_DRAFT', `The broadcast is already ${r.status}`, { status: 409 });
-      }
+      if (!(await repo.updateBroadcast(db, workspaceId, id, ['draft'], { status: 'scheduled', updated_at: now }))) throw notDraft(r.status);
       const runAt = Math.max(now, r.scheduled_at ?? now);
-      await queue.enqueue(BROADCAST_START_QUEUE, { workspaceId, broadcastId: id }, { workspaceId, runAt, dedupeKey: `${id}:start` });
+      // Keyed by the scheduled time: sent again for the same time, a broadcast finds its pending start job.
+      await queue.enqueue(BROADCAST_START_QUEUE, { workspaceId, broadcastId: id, scheduledAt: r.scheduled_at }, { workspaceId, runAt, dedupeKey: `${id}:start:${r.scheduled_at ?? 'now'}` });
       await audit(db, { workspaceId, actor, action: 'broadcast.send', target: id, data: { runAt }, at: now });
+      return view(await row(workspaceId, id));
+    },
+
+    async unschedule(workspaceId, id, actor) {
+      const r = await row(workspaceId, id);
+      const now = clock.now();
+      if (!(await repo.updateBroadcast(db, workspaceId, id, ['scheduled'], { status: 'draft', updated_at: now }))) {
+        throw new UserError('BROADCAST_NOT_SCHEDULED', `Only a scheduled broadcast that has not started can go back to draft; this one is ${r.status}`, { status: 409 });
+      }
+      await audit(db, { workspaceId, actor, action: 'broadcast.unschedule', target: id, data: {}, at: now });
       return view(await row(workspaceId, id));
     },
 
@@ -188,10 +215,12 @@ export function createBroadcastService(deps: {
       return view(await row(workspaceId, id));
     },
 
-    async start(workspaceId, id) {
+    async start(workspaceId, id, scheduledAt) {
       const r = await repo.findBroadcast(db, workspaceId, id);
       // 'sending' too: a start job that crashed after the status change resumes the snapshot.
       if (!r || (r.status !== 'scheduled' && r.status !== 'sending')) return;
+      // A job for a time the broadcast no longer has (taken back to draft and rescheduled).
+      if (scheduledAt !== undefined && scheduledAt !== r.scheduled_at) return;
       const now = clock.now();
       const startedAt = r.started_at ?? now;
       await repo.updateBroadcast(db, workspaceId, id, ['scheduled', 'sending'], { status: 'sending', started_at: startedAt, updated_at: now });
@@ -311,8 +340,8 @@ export function createBroadcastService(deps: {
   };
 
   queue.register(BROADCAST_START_QUEUE, async (raw) => {
-    const p = Payload.parse(raw);
-    await service.start(p.workspaceId, p.broadcastId);
+    const p = StartPayload.parse(raw);
+    await service.start(p.workspaceId, p.broadcastId, p.scheduledAt);
     return {};
   });
   queue.register(BROADCAST_TICK_QUEUE, async (raw) => {
@@ -342,6 +371,24 @@ function testShare(broadcastId: string, ab: AbTest, page: readonly { id: string 
   }
   return out;
 }
+
+/** The columns a broadcast's settings fill, the same for a new draft and an edited one. */
+function settingsOf(input: BroadcastCreate) {
+  return {
+    name: input.name,
+    segment_id: input.segmentId,
+    template_id: input.templateId,
+    scheduled_at: input.scheduledAt ? Date.parse(input.scheduledAt) : null,
+    throttle_per_minute: input.throttlePerMinute ?? null,
+    quiet_hours: input.quietHours ? JSON.stringify(input.quietHours) : null,
+    variants: JSON.stringify(input.abTest?.variants ?? []),
+    test_percent: input.abTest?.testPercent ?? 0,
+    winner_metric: input.abTest?.winnerMetric ?? 'open',
+    test_window_minutes: input.abTest?.testWindowMinutes ?? 0,
+  };
+}
+
+const notDraft = (status: string) => new UserError('BROADCAST_NOT_DRAFT', `The broadcast is already ${status}; only a draft can be changed or sent`, { status: 409 });
 
 function abTestOf(r: repo.BroadcastRow): AbTest | null {
   const variants = readJson<unknown[]>(r.variants, []);

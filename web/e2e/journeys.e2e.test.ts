@@ -172,10 +172,33 @@ test('draw a journey, fix its publish issues, publish, simulate, open broadcasts
   await page.getByTestId('broadcast-progress').waitFor();
   await shot('broadcast');
 
+  // The draft is edited in place: the form opens with its settings, and the saved name and throttle show.
+  await page.getByTestId('broadcast-edit').click();
+  await page.getByTestId('broadcast-edit-card').waitFor();
+  assert.equal(await page.getByTestId('broadcast-name').inputValue(), 'Spring sale');
+  assert.equal(await page.getByTestId('broadcast-throttle').inputValue(), '60');
+  assert.ok(await page.getByTestId('broadcast-quiet').isChecked(), 'quiet hours kept');
+  await page.getByTestId('broadcast-name').fill('Spring sale, week 2');
+  await page.getByTestId('broadcast-throttle').fill('120');
+  await page.getByTestId('broadcast-when-schedule').click();
+  await page.getByTestId('broadcast-scheduled').fill('2099-03-01T09:30');
+  await shot('broadcast-edit');
+  await page.getByTestId('broadcast-save').click();
+  await page.getByTestId('broadcast-edit-card').waitFor({ state: 'detached' });
+  await page.getByTestId('broadcast-title').filter({ hasText: 'Spring sale, week 2' }).waitFor();
+  await page.getByText('120 / minute').waitFor();
+  // Scheduled, then taken back to draft before it starts.
+  await page.getByTestId('broadcast-send').click();
+  await page.locator('[data-testid="broadcast-status"][data-status="scheduled"]').waitFor();
+  await page.getByTestId('broadcast-unschedule').click();
+  await page.locator('[data-testid="broadcast-status"][data-status="draft"]').waitFor();
+  await page.getByTestId('broadcast-edit').waitFor();
+
   // In Chinese.
   await page.getByTestId('lang-zh').click();
   await page.getByTestId('nav-broadcasts').filter({ hasText: '群发' }).waitFor();
   await page.getByTestId('broadcast-status').filter({ hasText: '草稿' }).waitFor();
+  await page.getByTestId('broadcast-edit').filter({ hasText: '编辑' }).waitFor();
   await page.getByTestId('nav-journeys').click();
   await page.getByTestId('journey-row').first().click();
   await page.getByTestId('journey-builder').waitFor();

@@ -24,6 +24,8 @@ export function journeyEndpoints(api: ApiClient) {
     broadcasts: (signal?: AbortSignal) => api.get<{ items: BroadcastView[] }>('/api/v1/broadcasts', signal),
     broadcast: (id: string, signal?: AbortSignal) => api.get<BroadcastView>(`/api/v1/broadcasts/${seg(id)}`, signal),
     createBroadcast: (body: BroadcastCreate) => api.post<BroadcastView>('/api/v1/broadcasts', body),
+    updateBroadcast: (id: string, body: BroadcastCreate) => api.put<BroadcastView>(`/api/v1/broadcasts/${seg(id)}`, body),
+    unscheduleBroadcast: (id: string) => api.post<BroadcastView>(`/api/v1/broadcasts/${seg(id)}/unschedule`),
     sendBroadcast: (id: string) => api.post<BroadcastView>(`/api/v1/broadcasts/${seg(id)}/send`),
     cancelBroadcast: (id: string) => api.post<BroadcastView>(`/api/v1/broadcasts/${seg(id)}/cancel`),
   };

@@ -5,6 +5,7 @@ import type { BroadcastView } from '../../../src/journeys/broadcast.schema';
 import type { ApiError } from '../api';
 import { ChartCard } from '../components/Charts';
 import { Icon } from '../components/Icon';
+import { BroadcastForm } from '../components/journeys/BroadcastForm';
 import { BroadcastProgress } from '../components/journeys/BroadcastProgress';
 import { BroadcastStatusChip } from '../components/journeys/JourneyStatusChip';
 import { ErrorState, InlineError, LoadingState, Spinner } from '../components/States';
@@ -15,7 +16,7 @@ import '../journeys.css';
 
 const POLL_MS = 1_500;
 
-function Actions({ b, onChange }: { b: BroadcastView; onChange: (b: BroadcastView) => void }) {
+function Actions({ b, onChange, onEdit, editing }: { b: BroadcastView; onChange: (b: BroadcastView) => void; onEdit: () => void; editing: boolean }) {
   const { t } = useTranslation();
   const { api } = useWorkspace();
   const [busy, setBusy] = useState(false);
@@ -33,9 +34,19 @@ function Actions({ b, onChange }: { b: BroadcastView; onChange: (b: BroadcastVie
   };
   return (
     <div className="jrow">
-      {b.status === 'draft' ? (
-        <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run(() => api.sendBroadcast(b.id))} data-testid="broadcast-send">
-          {busy ? <Spinner small /> : null} {b.scheduledAt ? t('journeys.broadcasts.detail.sendScheduled') : t('journeys.broadcasts.detail.send')}
+      {b.status === 'draft' && !editing ? (
+        <>
+          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run(() => api.sendBroadcast(b.id))} data-testid="broadcast-send">
+            {busy ? <Spinner small /> : null} {b.scheduledAt ? t('journeys.broadcasts.detail.sendScheduled') : t('journeys.broadcasts.detail.send')}
+          </button>
+          <button type="button" className="btn" disabled={busy} onClick={onEdit} data-testid="broadcast-edit">
+            <Icon name="edit" size={16} /> {t('journeys.broadcasts.detail.edit')}
+          </button>
+        </>
+      ) : null}
+      {b.status === 'scheduled' && !b.startedAt ? (
+        <button type="button" className="btn" disabled={busy} title={t('journeys.broadcasts.detail.unscheduleHint')} onClick={() => void run(() => api.unscheduleBroadcast(b.id))} data-testid="broadcast-unschedule">
+          {t('journeys.broadcasts.detail.unschedule')}
         </button>
       ) : null}
       {b.status === 'draft' || b.status === 'scheduled' || b.status === 'sending' ? (
@@ -70,17 +81,39 @@ function Settings({ b }: { b: BroadcastView }) {
     <section className="card">
       <h3 className="card-title">{t('journeys.broadcasts.detail.settings')}</h3>
       <dl className="dl">{rows.map(([k, v]) => <Fragment key={k}><dt>{k}</dt><dd>{v}</dd></Fragment>)}</dl>
-      <p className="muted small">{t('journeys.broadcasts.detail.noEdit')}</p>
+      <p className="muted small">{t('journeys.broadcasts.detail.editHint')}</p>
     </section>
   );
 }
 
-/** One broadcast: send or cancel it and watch the counts while it sends. */
+/** A draft's settings in the broadcast form, saved in place. */
+function Edit({ b, onSaved, onDiscard }: { b: BroadcastView; onSaved: (b: BroadcastView) => void; onDiscard: () => void }) {
+  const { t } = useTranslation();
+  const { workspace, api } = useWorkspace();
+  const segments = useResource((signal) => api.segments(signal), [workspace.id]);
+  const templates = useResource((signal) => api.templates(signal), [workspace.id]);
+  const failed = segments.error ?? templates.error;
+  return (
+    <section className="broadcast-edit" data-testid="broadcast-edit-card">
+      <h3 className="card-title">{t('journeys.broadcasts.detail.editTitle')}</h3>
+      {failed ? (
+        <ErrorState error={failed} onRetry={() => { segments.reload(); templates.reload(); }} />
+      ) : !segments.data || !templates.data ? (
+        <LoadingState />
+      ) : (
+        <BroadcastForm segments={segments.data.items} templates={templates.data.items} initial={b} onSaved={onSaved} onDiscard={onDiscard} />
+      )}
+    </section>
+  );
+}
+
+/** One broadcast: edit it while a draft, send, take back to draft or cancel it, and watch the counts while it sends. */
 export default function BroadcastDetailPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const { workspace, api } = useWorkspace();
   const [override, setOverride] = useState<BroadcastView>();
+  const [editing, setEditing] = useState(false);
   const res = useResource((signal) => api.broadcast(id, signal), [id, workspace.id, override], {
     pollMs: POLL_MS,
     pollWhile: (d) => d?.status === 'sending' || d?.status === 'scheduled',
@@ -102,9 +135,12 @@ export default function BroadcastDetailPage() {
                 <BroadcastStatusChip status={b.status} />
                 {b.status === 'sending' ? <span className="muted small"><Spinner small /> {t('journeys.broadcasts.detail.refreshing')}</span> : null}
               </div>
-              <Actions b={b} onChange={setOverride} />
+              <Actions b={b} onChange={setOverride} onEdit={() => setEditing(true)} editing={editing} />
             </div>
           </section>
+          {editing && b.status === 'draft' ? (
+            <Edit b={b} onSaved={(saved) => { setOverride(saved); setEditing(false); }} onDiscard={() => setEditing(false)} />
+          ) : null}
           <div className="chart-grid">
             <ChartCard title={t('journeys.broadcasts.detail.progress')} figure={t('journeys.broadcasts.detail.recipients', { count: b.counts.recipients })} testId="broadcast-chart">
               <BroadcastProgress counts={b.counts} />

@@ -1,36 +1,45 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import type { AbTest, BroadcastCreate } from '../../../../src/journeys/broadcast.schema';
+import type { AbTest, BroadcastCreate, BroadcastView } from '../../../../src/journeys/broadcast.schema';
 import type { TemplateSummary } from '../../../../src/messaging/template.api.schema';
 import type { SegmentSummary } from '../../../../src/segments/segment.schema';
 import type { ApiError } from '../../api';
 import { useWorkspace } from '../../session';
 import { Segmented } from '../Controls';
-import { fromLocalInput } from '../segments/Inputs';
+import { fromLocalInput, toLocalInput } from '../segments/Inputs';
 import { InlineError, Spinner } from '../States';
 
 type Missing = 'name' | 'segment' | 'template';
 
-/** A new broadcast: segment, template, when, throttle, quiet hours and an optional A/B test. */
-export function BroadcastForm({ segments, templates }: { segments: readonly SegmentSummary[]; templates: readonly TemplateSummary[] }) {
+/**
+ * A broadcast's settings: segment, template, when, throttle, quiet hours and an optional A/B test.
+ * Without `initial` it creates a draft and opens it; with one (a draft) it saves the changes in place.
+ */
+export function BroadcastForm({ segments, templates, initial, onSaved, onDiscard }: {
+  segments: readonly SegmentSummary[];
+  templates: readonly TemplateSummary[];
+  initial?: BroadcastView;
+  onSaved?: (b: BroadcastView) => void;
+  onDiscard?: () => void;
+}) {
   const { t } = useTranslation();
   const { api } = useWorkspace();
   const navigate = useNavigate();
-  const [name, setName] = useState('');
-  const [segmentId, setSegmentId] = useState('');
-  const [templateId, setTemplateId] = useState('');
-  const [when, setWhen] = useState<'now' | 'schedule'>('now');
-  const [scheduledAt, setScheduledAt] = useState('');
-  const [throttle, setThrottle] = useState('');
-  const [quiet, setQuiet] = useState(false);
-  const [quietStart, setQuietStart] = useState('21:00');
-  const [quietEnd, setQuietEnd] = useState('08:00');
-  const [ab, setAb] = useState(false);
-  const [variants, setVariants] = useState<AbTest['variants']>([{ key: 'a', templateId: '' }, { key: 'b', templateId: '' }]);
-  const [testPercent, setTestPercent] = useState(20);
-  const [metric, setMetric] = useState<AbTest['winnerMetric']>('open');
-  const [windowMinutes, setWindowMinutes] = useState(240);
+  const [name, setName] = useState(initial?.name ?? '');
+  const [segmentId, setSegmentId] = useState(initial?.segmentId ?? '');
+  const [templateId, setTemplateId] = useState(initial?.templateId ?? '');
+  const [when, setWhen] = useState<'now' | 'schedule'>(initial?.scheduledAt ? 'schedule' : 'now');
+  const [scheduledAt, setScheduledAt] = useState(initial?.scheduledAt ? toLocalInput(initial.scheduledAt) : '');
+  const [throttle, setThrottle] = useState(initial?.throttlePerMinute ? String(initial.throttlePerMinute) : '');
+  const [quiet, setQuiet] = useState(Boolean(initial?.quietHours));
+  const [quietStart, setQuietStart] = useState(initial?.quietHours?.start ?? '21:00');
+  const [quietEnd, setQuietEnd] = useState(initial?.quietHours?.end ?? '08:00');
+  const [ab, setAb] = useState(Boolean(initial?.abTest));
+  const [variants, setVariants] = useState<AbTest['variants']>(initial?.abTest?.variants ?? [{ key: 'a', templateId: '' }, { key: 'b', templateId: '' }]);
+  const [testPercent, setTestPercent] = useState(initial?.abTest?.testPercent ?? 20);
+  const [metric, setMetric] = useState<AbTest['winnerMetric']>(initial?.abTest?.winnerMetric ?? 'open');
+  const [windowMinutes, setWindowMinutes] = useState(initial?.abTest?.testWindowMinutes ?? 240);
   const [missing, setMissing] = useState<Set<Missing>>(new Set());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
@@ -55,6 +64,11 @@ export function BroadcastForm({ segments, templates }: { segments: readonly Segm
     setBusy(true);
     setError(undefined);
     try {
+      if (initial) {
+        onSaved?.(await api.updateBroadcast(initial.id, body));
+        setBusy(false);
+        return;
+      }
       const created = await api.createBroadcast(body);
       navigate(`/broadcasts/${encodeURIComponent(created.id)}`);
     } catch (e) {
@@ -153,9 +167,18 @@ export function BroadcastForm({ segments, templates }: { segments: readonly Segm
       </fieldset>
       {error ? <InlineError error={error} /> : null}
       <div className="editor-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="broadcast-create">
-          {busy ? <Spinner small /> : null} {busy ? t('journeys.broadcasts.form.creating') : t('journeys.broadcasts.form.create')}
-        </button>
+        {initial ? (
+          <>
+            <button type="button" className="btn" disabled={busy} onClick={onDiscard} data-testid="broadcast-discard">{t('journeys.broadcasts.form.discard')}</button>
+            <button type="submit" className="btn btn-primary" disabled={busy} data-testid="broadcast-save">
+              {busy ? <Spinner small /> : null} {busy ? t('journeys.broadcasts.form.saving') : t('journeys.broadcasts.form.save')}
+            </button>
+          </>
+        ) : (
+          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="broadcast-create">
+            {busy ? <Spinner small /> : null} {busy ? t('journeys.broadcasts.form.creating') : t('journeys.broadcasts.form.create')}
+          </button>
+        )}
       </div>
     </form>
   );
