@@ -17,6 +17,8 @@ export interface WorkspaceTable {
   slug: string;
   is_demo: number;
   currency: string;
+  /** IANA zone for customers without a `timezone` trait (migration 0013). */
+  timezone: Generated<string>;
   created_at: Millis;
 }
 

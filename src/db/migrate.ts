@@ -13,6 +13,7 @@ import { assistant } from './migrations/0009_assistant.js';
 import { nlp } from './migrations/0010_nlp.js';
 import { ingestAnnouncements } from './migrations/0011_ingest_announcements.js';
 import { broadcastDueOrder } from './migrations/0012_broadcast_due_order.js';
+import { workspaceTimezone } from './migrations/0013_workspace_timezone.js';
 
 /** Migrations in order. Each takes the dialect helpers so column types stay dialect-neutral. */
 const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
   '0010_nlp': nlp,
   '0011_ingest_announcements': ingestAnnouncements,
   '0012_broadcast_due_order': broadcastDueOrder,
+  '0013_workspace_timezone': workspaceTimezone,
 };
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectHelpers): Promise<void> {

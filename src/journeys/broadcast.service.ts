@@ -65,6 +65,8 @@ export function createBroadcastService(deps: {
   segments: SegmentService;
   messaging: Messaging;
   segmentExists(workspaceId: string, segmentId: string): Promise<boolean>;
+  /** The workspace's time zone, for members without a timezone trait (default UTC). */
+  workspaceTimezone?(workspaceId: string): Promise<string>;
   onError: (err: unknown) => void;
 }): BroadcastService {
   const { db, clock, queue, messaging } = deps;
@@ -226,6 +228,8 @@ export function createBroadcastService(deps: {
       await repo.updateBroadcast(db, workspaceId, id, ['scheduled', 'sending'], { status: 'sending', started_at: startedAt, updated_at: now });
       const ab = abTestOf(r);
       const split = { seen: 0, tested: 0 };
+      // Quiet hours are read in each customer's zone; without a timezone trait, in the workspace's.
+      const zone = deps.workspaceTimezone ? await deps.workspaceTimezone(workspaceId) : 'UTC';
       // By profile id, a page after the other: every member once, however large the segment, while members come and go.
       for (let after: string | null = null; ; ) {
         const page = await deps.segments.memberPage(workspaceId, r.segment_id, after, PAGE);
@@ -240,7 +244,7 @@ export function createBroadcastService(deps: {
               broadcast_id: id,
               profile_id: m.id,
               variant,
-              time_zone: firstTimeZone(m.traits.timezone, 'UTC'),
+              time_zone: firstTimeZone(m.traits.timezone, zone, 'UTC'),
               status: held ? 'held' : 'pending',
               send_at: held ? startedAt + (ab?.testWindowMinutes ?? 0) * MINUTE : startedAt,
               message_id: null,

@@ -181,5 +181,21 @@ for (const dialect of testDialects()) {
       const heldSubjects = smtp.received.slice(tested.length).map((m) => m.parsed.subject ?? '');
       assert.ok(heldSubjects.every((s) => s.startsWith('Variant B') === (winner === 'B')), heldSubjects.join(', '));
     });
+
+    test("customers without a timezone trait keep quiet hours in the workspace's zone", async () => {
+      assert.equal((await api('PATCH', '/api/v1/workspace', { timezone: 'Asia/Shanghai' })).status, 200);
+      try {
+        clock.set(Date.UTC(2026, 5, 10, 14)); // 14:00 UTC, 22:00 in Shanghai: inside 19:00–08:00 there, outside it in UTC
+        const id = await createAndSend({ quietHours: { start: '19:00', end: '08:00' } });
+        assert.equal(smtp.received.length, 0, 'nobody is woken at 22:00 Shanghai time');
+        assert.equal((await get(id)).counts.pending, 4);
+        clock.set(Date.UTC(2026, 5, 11, 0)); // 08:00 in Shanghai
+        await settle();
+        assert.equal(smtp.received.length, 4);
+        assert.equal((await get(id)).status, 'sent');
+      } finally {
+        await api('PATCH', '/api/v1/workspace', { timezone: 'UTC' });
+      }
+    });
   });
 }

@@ -32,7 +32,8 @@ export type EnterManyOutcome = 'entered' | 'duplicate' | 'refused' | 'inactive' 
 
 /** The engine's own collaborators, and the engine functions the batch paths lean on. */
 export interface BatchDeps extends Pick<JourneyEngineDeps, 'db' | 'dialect' | 'clock' | 'queue' | 'profiles' | 'matches' | 'onLifecycle' | 'runWritten' | 'stats'> {
-  workspace: { timezone: string; defaultSendHour: number };
+  /** The time zone and default send hour of a workspace (read once per batch). */
+  workspace(workspaceId: string): Promise<{ timezone: string; defaultSendHour: number }>;
   definition(workspaceId: string, journeyId: string, version: number): Promise<JourneyDefinition>;
   entryIdFor(journeyId: string, profileId: string, triggerKey: string): string;
   /** The one-entry path, for entries the batch leaves to it. */
@@ -70,8 +71,8 @@ export function listenedNames(def: JourneyDefinition): ReadonlySet<string> {
 export function createBatchPaths(deps: BatchDeps): BatchPaths {
   const { db, clock, queue } = deps;
 
-  function runtime(workspaceId: string, entry: JourneyRuntime['entry'], profile: Pick<ProfileContact, 'id' | 'traits'>): JourneyRuntime {
-    return { clock, entry, profile: { id: profile.id, traits: profile.traits }, workspace: deps.workspace, matches: (rule) => deps.matches(workspaceId, profile.id, rule), hash: unitHash };
+  function runtime(workspaceId: string, workspace: JourneyRuntime['workspace'], entry: JourneyRuntime['entry'], profile: Pick<ProfileContact, 'id' | 'traits'>): JourneyRuntime {
+    return { clock, entry, profile: { id: profile.id, traits: profile.traits }, workspace, matches: (rule) => deps.matches(workspaceId, profile.id, rule), hash: unitHash };
   }
 
   async function activeJourneys(workspaceId: string, ids: Iterable<string>): Promise<Map<string, repo.JourneyRow | undefined>> {
@@ -101,6 +102,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
       const existing = await repo.existingEntryIds(db, workspaceId, candidates.map((c) => c.entryId));
       const fresh = candidates.filter((c) => (existing.has(c.entryId) ? void (outcomes[c.i] = 'duplicate') : true));
       const profiles = await deps.profiles.contacts(workspaceId, fresh.map((c) => c.item.profileId));
+      const settings = await deps.workspace(workspaceId);
       const advanced: (Candidate & { result: AdvanceResult } & EntryWrites)[] = [];
       const left: Candidate[] = [];
       for (const c of fresh) {
@@ -110,7 +112,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
           continue;
         }
         try {
-          const result = await advance(c.def, null, { kind: 'start', event: c.item.event, vars: {} }, runtime(workspaceId, { journeyId: c.item.journeyId, version: c.version, entryId: c.entryId }, profile));
+          const result = await advance(c.def, null, { kind: 'start', event: c.item.event, vars: {} }, runtime(workspaceId, settings, { journeyId: c.item.journeyId, version: c.version, entryId: c.entryId }, profile));
           advanced.push({ ...c, result, ...writesOf(clock.now(), workspaceId, c.entryId, null, result) });
         } catch {
           // Left to its own job, which fails or retries on its own.
@@ -303,6 +305,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
       toAdvance.push({ i: r.i, row, input: r.input, state });
     }
     const profiles = await deps.profiles.contacts(workspaceId, toAdvance.map((p) => p.row.profile_id));
+    const settings = await deps.workspace(workspaceId);
     const rearm: { entryId: string; at: number }[] = [];
     for (const p of toAdvance) {
       const profile = profiles.get(p.row.profile_id);
@@ -312,7 +315,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
       }
       try {
         const def = await deps.definition(workspaceId, p.row.journey_id, p.row.version);
-        const result = await advance(def, p.state, p.input, runtime(workspaceId, { journeyId: p.row.journey_id, version: p.row.version, entryId: p.row.id }, profile));
+        const result = await advance(def, p.state, p.input, runtime(workspaceId, settings, { journeyId: p.row.journey_id, version: p.row.version, entryId: p.row.id }, profile));
         if (result.ignored !== undefined) {
           // Nothing changed; an early timer only asks to be delivered again.
           for (const e of result.effects) if (e.kind === 'schedule_timer') rearm.push({ entryId: p.row.id, at: e.at });

@@ -214,6 +214,29 @@ for (const dialect of testDialects()) {
       await api('POST', `/api/v1/journeys/${id}/archive`);
     });
 
+    test("a delay until 09:00 waits for 09:00 in the workspace's zone when the customer has no timezone trait", async () => {
+      assert.equal((await api('PATCH', '/api/v1/workspace', { timezone: 'Asia/Shanghai' })).status, 200);
+      try {
+        const id = await publish({
+          entry: { kind: 'event', event: { name: 'morning_note' }, startNodeId: 'd' },
+          nodes: [n.delay('d', { kind: 'time_of_day', at: '09:00' }), n.send('note', shop.templateId), n.exit('x')],
+          edges: [e('d', 'note'), e('note', 'x')],
+        });
+        await track('cat', 'morning_note');
+        // 09:00 in Shanghai is 01:00 UTC: the next one after now.
+        const now = clock.now();
+        let nine = Math.floor(now / DAY) * DAY + HOUR;
+        if (nine <= now) nine += DAY;
+        await advance(nine - now - 60_000);
+        assert.equal(mailsTo('cat@example.com'), 0, 'not before 09:00 Shanghai time');
+        await advance(120_000);
+        assert.equal(mailsTo('cat@example.com'), 1, 'at 09:00 Shanghai time');
+        await api('POST', `/api/v1/journeys/${id}/archive`);
+      } finally {
+        await api('PATCH', '/api/v1/workspace', { timezone: 'UTC' });
+      }
+    });
+
     test('the goal event converts an entry mid-wait: nothing more is sent, the nodes it passed count a conversion', async () => {
       const id = await publish({
         entry: { kind: 'event', event: { name: 'trial_started' }, startNodeId: 'd' },

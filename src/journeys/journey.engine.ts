@@ -108,6 +108,8 @@ export interface JourneyEngineDeps {
   runWritten?(workspaceId: string, items: readonly WrittenEffect[]): Promise<void>;
   onError: (err: unknown) => void;
   workspace?: { timezone: string; defaultSendHour: number };
+  /** The workspace's own time zone, for customers without a timezone trait (over `workspace.timezone`). */
+  workspaceTimezone?(workspaceId: string): Promise<string>;
   /** How long past due a wait or a pending effect must be before the sweep re-enqueues it (default 60 s). */
   recoverGraceMs?: number;
   /** Told how many entries and outbox rows batches insert (PostgreSQL re-plans fast-growing tables: table-stats.ts). */
@@ -160,7 +162,9 @@ const MAX_DEFINITIONS = 500;
 
 export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
   const { db, clock, queue } = deps;
-  const workspace = deps.workspace ?? { timezone: 'UTC', defaultSendHour: 10 };
+  const defaults = deps.workspace ?? { timezone: 'UTC', defaultSendHour: 10 };
+  const workspace = async (workspaceId: string): Promise<{ timezone: string; defaultSendHour: number }> =>
+    deps.workspaceTimezone ? { ...defaults, timezone: await deps.workspaceTimezone(workspaceId) } : defaults;
   const grace = deps.recoverGraceMs ?? 60_000;
   const definitions = new Map<string, JourneyDefinition>();
 
@@ -183,7 +187,7 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
       clock,
       entry,
       profile: { id: profile.id, traits: profile.traits },
-      workspace,
+      workspace: await workspace(workspaceId),
       matches: (rule) => deps.matches(workspaceId, profile.id, rule),
       hash: unitHash,
     };

@@ -41,6 +41,8 @@ export function createJourneys(deps: {
   segments: Segments;
   messaging: Messaging;
   onError: (err: unknown) => void;
+  /** The workspace's time zone (Settings), for customers without a timezone trait; default UTC. */
+  workspaceTimezone?(workspaceId: string): Promise<string>;
   /** Replace fetch for webhook nodes (tests). */
   fetch?: typeof fetch;
 }): Journeys {
@@ -106,7 +108,7 @@ export function createJourneys(deps: {
     pending.push(c);
   };
   const stats = createTableStats(db, deps.dialect, onError);
-  const engine = createJourneyEngine({ db, dialect: deps.dialect, clock, queue, profiles, matches, runEffect: effects.run, runEffects: effects.many, runWritten: effects.written, onError, onLifecycle, stats });
+  const engine = createJourneyEngine({ db, dialect: deps.dialect, clock, queue, profiles, matches, runEffect: effects.run, runEffects: effects.many, runWritten: effects.written, onError, onLifecycle, stats, ...(deps.workspaceTimezone ? { workspaceTimezone: deps.workspaceTimezone } : {}) });
   engineRef = engine;
   const triggers = createTriggers({ db, clock, queue, profiles, engine });
   // Durable: a batch a crash left unannounced is announced again after the restart (entries are keyed by their trigger, so a repeat changes nothing).
@@ -130,8 +132,9 @@ export function createJourneys(deps: {
     onArchived: async (workspaceId, journeyId) => {
       await queue.enqueue(RELEASE_QUEUE, { workspaceId, journeyId }, { workspaceId, dedupeKey: `release:${journeyId}` });
     },
+    ...(deps.workspaceTimezone ? { workspaceTimezone: deps.workspaceTimezone } : {}),
   });
-  const broadcasts = createBroadcastService({ db, clock, queue, profiles, segments: deps.segments.service, messaging: deps.messaging, segmentExists, onError });
+  const broadcasts = createBroadcastService({ db, clock, queue, profiles, segments: deps.segments.service, messaging: deps.messaging, segmentExists, onError, ...(deps.workspaceTimezone ? { workspaceTimezone: deps.workspaceTimezone } : {}) });
   return {
     service,
     engine,

@@ -8,6 +8,8 @@
  * first occurrence (01:30 EDT, not EST).
  */
 
+import { isTimeZone } from '../platform/time-zone.js';
+
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
@@ -51,16 +53,8 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The runtime knows this IANA zone name. */
-export function isTimeZone(timeZone: string): boolean {
-  if (timeZone === '') return false;
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** The runtime knows this IANA zone name (platform/time-zone.ts, shared with workspace settings). */
+export { isTimeZone };
 
 /** The first candidate that is a known zone name, else UTC. */
 export function firstTimeZone(...candidates: readonly unknown[]): string {

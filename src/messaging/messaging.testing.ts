@@ -94,7 +94,7 @@ export const smtpSettings = (smtp: TestSmtp) => ({ host: '127.0.0.1', port: smtp
 
 /** An HTTP call on the test app as the workspace's admin (secret key); JSON bodies parsed. */
 export function apiAs(t: TestNudge, secretKey = t.workspace.secretKey) {
-  return async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: unknown; headers: Record<string, unknown> }> => {
+  return async (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: unknown; headers: Record<string, unknown> }> => {
     const res = await t.app.inject({ method, url, headers: { authorization: `Bearer ${secretKey}` }, ...(payload !== undefined ? { payload: payload as object } : {}) });
     const json = String(res.headers['content-type'] ?? '').includes('json');
     return { status: res.statusCode, body: res.body ? (json ? res.json() : res.body) : null, headers: res.headers };

@@ -94,6 +94,27 @@ for (const dialect of testDialects()) {
       assert.equal(revealed.json().key, t.workspace.secretKey);
     });
 
+    test('an admin sets the workspace time zone; a bad zone is refused with the field; a viewer cannot; other workspaces keep theirs', async () => {
+      const patch = (payload: unknown, headers: Record<string, string> = { authorization: `Bearer ${t.workspace.secretKey}` }) => t.app.inject({ method: 'PATCH', url: '/api/v1/workspace', headers, payload: payload as object });
+      assert.equal((await get('/api/v1/workspace', { authorization: `Bearer ${t.workspace.secretKey}` })).json().timezone, 'UTC', 'UTC until set');
+      const set = await patch({ timezone: 'Asia/Shanghai' });
+      assert.equal(set.statusCode, 200, set.body);
+      assert.equal(set.json().timezone, 'Asia/Shanghai');
+      assert.equal(await t.nudge.workspaces.timezone(t.workspace.id), 'Asia/Shanghai', 'the cached zone follows at once');
+      const bad = await patch({ timezone: 'Mars/Olympus_Mons' });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual([bad.json().error.code, bad.json().error.field], ['WORKSPACE_BAD_TIMEZONE', 'timezone']);
+      const blank = await patch({ name: '  ' });
+      assert.deepEqual([blank.statusCode, blank.json().error.field], [400, 'name']);
+      assert.equal((await get('/api/v1/workspace', { authorization: `Bearer ${t.workspace.secretKey}` })).json().timezone, 'Asia/Shanghai', 'refused patches change nothing');
+      assert.equal((await get('/api/v1/workspace', { authorization: `Bearer ${other.secretKey}` })).json().timezone, 'UTC');
+      const viewer = await t.nudge.auth.createUser({ email: 'tz-viewer@example.test', name: 'Viewer', password: 'viewer password' });
+      await t.nudge.auth.addMember(viewer.id, t.workspace.id, 'viewer', 'test');
+      const cookie = String((await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'tz-viewer@example.test', password: 'viewer password' } })).headers['set-cookie']).split(';')[0] ?? '';
+      assert.equal((await patch({ timezone: 'UTC' }, { cookie, 'x-nudge-workspace': t.workspace.id })).statusCode, 403);
+      assert.equal((await patch({ timezone: 'UTC' })).json().timezone, 'UTC');
+    });
+
     test('OpenAPI document lists the Segment and admin routes', async () => {
       const res = await get('/docs/json', {});
       assert.equal(res.statusCode, 200);

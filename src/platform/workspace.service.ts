@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import { decrypt, encrypt, randomToken, sha256 } from './crypto.js';
 import { notFound, UserError } from './errors.js';
 import { newId, toIso, toIsoOrNull } from './ids.js';
+import { isTimeZone } from './time-zone.js';
 import type { ApiKeyInfo, ApiKeyKind } from './platform.schema.js';
 
 export interface Workspace {
@@ -12,6 +13,8 @@ export interface Workspace {
   slug: string;
   isDemo: boolean;
   currency: string;
+  /** IANA zone for customers without a `timezone` trait: journeys' times of day, broadcasts' quiet hours. */
+  timezone: string;
   createdAt: number;
 }
 
@@ -26,6 +29,10 @@ export interface WorkspaceService {
   get(id: string): Promise<Workspace>;
   findBySlug(slug: string): Promise<Workspace | null>;
   list(): Promise<Workspace[]>;
+  /** Rename or move the workspace to another time zone (an IANA name such as Asia/Shanghai). */
+  update(id: string, patch: { name?: string; timezone?: string }, actor: string): Promise<Workspace>;
+  /** The workspace's time zone, cached briefly: journeys and broadcasts ask for it on every batch. */
+  timezone(id: string): Promise<string>;
   createKey(workspaceId: string, kind: ApiKeyKind, name: string, actor: string): Promise<{ id: string; key: string }>;
   listKeys(workspaceId: string): Promise<ApiKeyInfo[]>;
   revealKey(workspaceId: string, keyId: string, actor: string): Promise<string>;
@@ -34,20 +41,31 @@ export interface WorkspaceService {
 }
 
 const KEY_CACHE_MS = 30_000;
+/** A changed time zone reaches other processes' journeys within this long (at once in this one). */
+const ZONE_CACHE_MS = 10_000;
+
 
 /** Workspaces and their API keys. Secret keys are stored sealed with the instance key. */
 export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey: Buffer }): WorkspaceService {
   const { db, clock, instanceKey } = deps;
   const cache = new Map<string, { value: ResolvedKey | null; until: number }>();
+  const zones = new Map<string, { zone: string; until: number }>();
 
-  const toWorkspace = (r: { id: string; name: string; slug: string; is_demo: number; currency: string; created_at: number }): Workspace => ({
+  const toWorkspace = (r: { id: string; name: string; slug: string; is_demo: number; currency: string; timezone: string; created_at: number }): Workspace => ({
     id: r.id,
     name: r.name,
     slug: r.slug,
     isDemo: r.is_demo === 1,
     currency: r.currency,
+    timezone: r.timezone,
     createdAt: r.created_at,
   });
+
+  async function load(id: string): Promise<Workspace> {
+    const row = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('Workspace');
+    return toWorkspace(row);
+  }
 
   async function insertKey(trx: DbOrTrx, workspaceId: string, kind: ApiKeyKind, name: string): Promise<{ id: string; key: string }> {
     const key = randomToken(kind === 'write' ? 'wk_' : 'sk_');
@@ -83,7 +101,7 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
         for (let i = 2; await trx.selectFrom('workspaces').select('id').where('slug', '=', finalSlug).executeTakeFirst(); i++) {
           finalSlug = `${base}-${i}`;
         }
-        const workspace: Workspace = { id: newId('ws', clock.now()), name: trimmed, slug: finalSlug, isDemo, currency, createdAt: clock.now() };
+        const workspace: Workspace = { id: newId('ws', clock.now()), name: trimmed, slug: finalSlug, isDemo, currency, timezone: 'UTC', createdAt: clock.now() };
         await trx
           .insertInto('workspaces')
           .values({ id: workspace.id, name: workspace.name, slug: workspace.slug, is_demo: isDemo ? 1 : 0, currency, created_at: workspace.createdAt })
@@ -95,11 +113,7 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
       });
     },
 
-    async get(id) {
-      const row = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) throw notFound('Workspace');
-      return toWorkspace(row);
-    },
+    get: load,
 
     async findBySlug(slug) {
       const row = await db.selectFrom('workspaces').selectAll().where('slug', '=', slug).executeTakeFirst();
@@ -109,6 +123,31 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
     async list() {
       const rows = await db.selectFrom('workspaces').selectAll().orderBy('created_at').execute();
       return rows.map(toWorkspace);
+    },
+
+    async update(id, patch, actor) {
+      const name = patch.name?.trim();
+      if (patch.name !== undefined && !name) throw new UserError('WORKSPACE_NAME_REQUIRED', 'A workspace needs a name', { field: 'name' });
+      if (patch.timezone !== undefined && !isTimeZone(patch.timezone)) throw new UserError('WORKSPACE_BAD_TIMEZONE', `"${patch.timezone}" is not a time zone; use an IANA name such as Asia/Shanghai`, { field: 'timezone' });
+      const set = { ...(name ? { name } : {}), ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}) };
+      if (Object.keys(set).length > 0) {
+        const r = await db.updateTable('workspaces').set(set).where('id', '=', id).executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 0) throw notFound('Workspace');
+        zones.delete(id);
+        await audit(db, { workspaceId: id, actor, action: 'workspace.update', target: id, data: set, at: clock.now() });
+      }
+      return load(id);
+    },
+
+    async timezone(id) {
+      const now = clock.now();
+      const hit = zones.get(id);
+      if (hit && hit.until > now) return hit.zone;
+      const row = await db.selectFrom('workspaces').select('timezone').where('id', '=', id).executeTakeFirst();
+      const zone = row && isTimeZone(row.timezone) ? row.timezone : 'UTC';
+      if (zones.size > 10_000) zones.clear();
+      zones.set(id, { zone, until: now + ZONE_CACHE_MS });
+      return zone;
     },
 
     async createKey(workspaceId, kind, name, actor) {

@@ -61,6 +61,12 @@ test('set up SMTP, write an email template with a live preview, fix an error, se
   await page.getByTestId('smtp-from').fill('Test Shop <news@shop.test>');
   await page.getByTestId('channel-email').locator('button[type="submit"]').click();
   await page.getByTestId('channel-email-state').filter({ hasText: 'Configured' }).waitFor();
+  // The workspace's time zone, for customers without a timezone trait.
+  assert.equal(await page.getByTestId('workspace-timezone').inputValue(), 'UTC');
+  await page.getByTestId('workspace-timezone').selectOption('Asia/Shanghai');
+  await page.getByTestId('workspace-timezone-save').click();
+  await page.getByTestId('workspace-timezone-saved').waitFor();
+  assert.equal(await shop.t.nudge.workspaces.timezone(shop.t.workspace.id), 'Asia/Shanghai');
   await shot('settings');
 
   // A fresh workspace has no templates: the empty state offers the first one.
@@ -187,5 +193,7 @@ test('set up SMTP, write an email template with a live preview, fix an error, se
   await page.getByTestId('nav-settings').click();
   await page.getByTestId('channel-email-state').filter({ hasText: '已配置' }).waitFor();
   assert.equal(await page.getByTestId('smtp-pass').inputValue(), '');
+  assert.equal(await page.getByTestId('workspace-timezone').inputValue(), 'Asia/Shanghai');
+  await page.getByTestId('settings-workspace').filter({ hasText: '时区' }).waitFor();
   await shot('settings-zh');
 });

@@ -34,6 +34,7 @@ export interface ApiClient {
   get<T>(path: string, signal?: AbortSignal): Promise<T>;
   post<T>(path: string, body?: unknown, signal?: AbortSignal): Promise<T>;
   put<T>(path: string, body?: unknown, signal?: AbortSignal): Promise<T>;
+  patch<T>(path: string, body?: unknown, signal?: AbortSignal): Promise<T>;
   delete<T = void>(path: string, signal?: AbortSignal): Promise<T>;
   /** A file the server generates (a CSV export), fetched with the session and workspace like any call. */
   download(path: string, signal?: AbortSignal): Promise<Blob>;
@@ -135,6 +136,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     get: (path, signal) => request('GET', path, undefined, signal),
     post: (path, body, signal) => request('POST', path, body, signal),
     put: (path, body, signal) => request('PUT', path, body, signal),
+    patch: (path, body, signal) => request('PATCH', path, body, signal),
     delete: (path, signal) => request('DELETE', path, undefined, signal),
     download: async (path, signal) => (await send('GET', path, undefined, signal, '*/*')).blob(),
     upload,

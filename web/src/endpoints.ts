@@ -59,12 +59,24 @@ export interface ProfileSegments {
 
 const seg = encodeURIComponent;
 
+/** GET /api/v1/workspace (platform.routes.ts). */
+export interface WorkspaceDetails {
+  id: string;
+  name: string;
+  slug: string;
+  isDemo: boolean;
+  currency: string;
+  timezone: string;
+}
+
 /** Typed calls for every endpoint the dashboard uses; one place to read the API surface. */
 export function endpoints(api: ApiClient) {
   return {
     me: (signal?: AbortSignal) => api.get<Me>('/api/auth/me', signal),
     login: (body: LoginBody) => api.post<Me>('/api/auth/login', body),
     logout: () => api.post<void>('/api/auth/logout'),
+    workspaceInfo: (signal?: AbortSignal) => api.get<WorkspaceDetails>('/api/v1/workspace', signal),
+    updateWorkspace: (body: { name?: string; timezone?: string }) => api.patch<WorkspaceDetails>('/api/v1/workspace', body),
 
     overview: (days: number, signal?: AbortSignal) =>
       api.get<Overview>(withQuery('/api/v1/overview', { days }), signal),

@@ -337,6 +337,10 @@ export const en = {
       id: 'Workspace ID',
       slug: 'Slug',
       role: 'Your role',
+      timezone: 'Time zone',
+      timezoneHint: 'Customers without a timezone trait are in this zone: journey times of day and broadcast quiet hours use it.',
+      save: 'Save',
+      saved: 'Saved',
     },
     keys: {
       title: 'API keys',

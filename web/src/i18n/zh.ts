@@ -338,6 +338,10 @@ export const zh: Dictionary = {
       id: '工作区 ID',
       slug: '短名称',
       role: '你的角色',
+      timezone: '时区',
+      timezoneHint: '没有 timezone 属性的客户按此时区计算：旅程中的时刻和群发的免打扰时段都以它为准。',
+      save: '保存',
+      saved: '已保存',
     },
     keys: {
       title: 'API 密钥',

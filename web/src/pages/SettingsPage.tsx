@@ -35,6 +35,62 @@ function nodeSnippet(origin: string, writeKey: string): string {
   ].join('\n');
 }
 
+/** Every zone the browser knows, UTC first (the Intl list leaves it out). */
+function timeZones(): string[] {
+  const listed = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return ['UTC', ...listed.filter((z) => z !== 'UTC')];
+}
+
+/** The workspace's time zone: admins change it; others read it. */
+function TimeZoneSetting({ canEdit }: { canEdit: boolean }) {
+  const { t } = useTranslation();
+  const { workspace, api } = useWorkspace();
+  const info = useResource((signal) => api.workspaceInfo(signal), [workspace.id]);
+  const [zone, setZone] = useState<string>();
+  // What the server holds since this page saved it (the loaded info is not read again).
+  const [stored, setStored] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  if (info.error && !info.data) return <InlineError error={info.error} onRetry={info.reload} />;
+  if (!info.data) return <Spinner small />;
+  const base = stored ?? info.data.timezone;
+  const current = zone ?? base;
+  if (!canEdit) return <span data-testid="workspace-timezone">{base}</span>;
+  const zones = timeZones();
+  const save = async () => {
+    setBusy(true);
+    setError(undefined);
+    setSaved(false);
+    try {
+      const updated = await api.updateWorkspace({ timezone: current });
+      setStored(updated.timezone);
+      setZone(undefined);
+      setSaved(true);
+    } catch (e) {
+      setError(e as ApiError); // api.* rejects with ApiError (api.ts)
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="tz-setting">
+      <div className="row-gap">
+        <select value={current} onChange={(e) => { setZone(e.target.value); setSaved(false); }} aria-label={t('settings.workspace.timezone')} data-testid="workspace-timezone">
+          {zones.includes(current) ? null : <option value={current}>{current}</option>}
+          {zones.map((z) => <option key={z} value={z}>{z}</option>)}
+        </select>
+        <button type="button" className="btn btn-sm" disabled={busy || current === base} onClick={() => void save()} data-testid="workspace-timezone-save">
+          {busy ? <Spinner small /> : null} {t('settings.workspace.save')}
+        </button>
+        {saved ? <span className="muted small" data-testid="workspace-timezone-saved"><Icon name="check" size={14} /> {t('settings.workspace.saved')}</span> : null}
+      </div>
+      <p className="muted small">{t('settings.workspace.timezoneHint')}</p>
+      {error ? <InlineError error={error} /> : null}
+    </div>
+  );
+}
+
 function Snippet({ writeKey }: { writeKey: string | undefined }) {
   const { t } = useTranslation();
   const [tab, setTab] = useState<'curl' | 'node'>('curl');
@@ -136,6 +192,8 @@ export default function SettingsPage() {
             <dd><code>{workspace.slug}</code></dd>
             <dt>{t('settings.workspace.role')}</dt>
             <dd>{t(`workspace.roles.${workspace.role}`)}</dd>
+            <dt>{t('settings.workspace.timezone')}</dt>
+            <dd><TimeZoneSetting canEdit={isAdmin} /></dd>
           </dl>
         </section>
         <section className="card">
