@@ -29,6 +29,8 @@ export async function seedDemoWorkspace(
   const { memberUserId, onProgress, ...genOptions } = options;
   const shop = generateDemoShop({ ...genOptions, now: genOptions.now ?? new Date(Math.floor(nudge.clock.now() / 86_400_000) * 86_400_000) });
   const { workspace, writeKey, secretKey } = await nudge.workspaces.create({ name: DEMO_WORKSPACE_NAME, slug: 'demo', isDemo: true, currency: 'CNY', actor: 'system' });
+  // A shop in China: customers without a timezone trait are in Shanghai time.
+  await nudge.workspaces.update(workspace.id, { timezone: 'Asia/Shanghai' }, 'system');
   if (memberUserId) await nudge.auth.addMember(memberUserId, workspace.id, 'admin', 'system');
   await nudge.catalog.upsert(null, workspace.id, shop.products.map(parseCatalogItem));
 

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO_FAQ } from '../../src/assistant/faq.data.js';
 import { ensureWebBuilt } from '../../src/server/web.js';
 import { createTestNudge, type TestNudge } from '../../src/testing/nudge.testing.js';
-import { openBrowser, signIn } from './browser.js';
+import { openBrowser, signIn, STEP_TIMEOUT_MS } from './browser.js';
 
 // The chat widget embedded in a shop page on another origin, in a real browser: a question the
 // knowledge base answers, a hand-off to a person, the agent replying from the inbox (a second
@@ -32,7 +32,7 @@ before(async () => {
   shopUrl = `http://localhost:${(shop.address() as AddressInfo).port}/`; // listen() on a port gives an AddressInfo
   ({ browser, page: customer } = await openBrowser({ width: 1200, height: 900 }));
   const agentContext = await browser.newContext({ viewport: { width: 1500, height: 1000 }, locale: 'en-US' });
-  agentContext.setDefaultTimeout(15_000);
+  agentContext.setDefaultTimeout(STEP_TIMEOUT_MS);
   agent = await agentContext.newPage();
 });
 
