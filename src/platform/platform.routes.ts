@@ -3,12 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SESSION_COOKIE, workspaceOf } from '../server/access.js';
 import { SESSION_TTL_MS, type AuthService } from './auth.service.js';
-import { ApiKeyInfo, ErrorBody, LoginRequest, Me } from './platform.schema.js';
-import type { WorkspaceService } from './workspace.service.js';
+import { ApiKeyInfo, ErrorBody, LoginRequest, Me, WorkspaceUpdate, WorkspaceView } from './platform.schema.js';
+import type { Workspace, WorkspaceService } from './workspace.service.js';
 
-const Workspace = z.object({ id: z.string(), name: z.string(), slug: z.string(), isDemo: z.boolean(), currency: z.string(), timezone: z.string() });
-const WorkspaceUpdate = z.object({ name: z.string().max(200).optional(), timezone: z.string().max(64).optional() });
-const view = (ws: Awaited<ReturnType<WorkspaceService['get']>>): z.infer<typeof Workspace> => ({ id: ws.id, name: ws.name, slug: ws.slug, isDemo: ws.isDemo, currency: ws.currency, timezone: ws.timezone });
+const view = (ws: Workspace): WorkspaceView => ({ id: ws.id, name: ws.name, slug: ws.slug, isDemo: ws.isDemo, currency: ws.currency, timezone: ws.timezone });
 
 /** Dashboard log-in, the current user, workspace info and API keys. */
 export function platformRoutes(app: FastifyInstance, deps: { auth: AuthService; workspaces: WorkspaceService }): void {
@@ -49,13 +47,13 @@ export function platformRoutes(app: FastifyInstance, deps: { auth: AuthService; 
 
   r.get('/api/v1/workspace', {
     config: { access: { role: 'viewer' } },
-    schema: { tags: ['workspace'], summary: 'The addressed workspace', response: { 200: Workspace } },
+    schema: { tags: ['workspace'], summary: 'The addressed workspace', response: { 200: WorkspaceView } },
     handler: async (req) => view(await deps.workspaces.get(workspaceOf(req))),
   });
 
   r.patch('/api/v1/workspace', {
     config: { access: { role: 'admin' } },
-    schema: { tags: ['workspace'], summary: "Rename the workspace or set its time zone (customers without a timezone trait are in it)", body: WorkspaceUpdate, response: { 200: Workspace, 400: ErrorBody, 403: ErrorBody } },
+    schema: { tags: ['workspace'], summary: "Rename the workspace or set its time zone (customers without a timezone trait are in it)", body: WorkspaceUpdate, response: { 200: WorkspaceView, 400: ErrorBody, 403: ErrorBody } },
     handler: async (req) => view(await deps.workspaces.update(workspaceOf(req), req.body, req.auth.actor)),
   });
 

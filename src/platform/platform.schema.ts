@@ -12,6 +12,12 @@ export const WorkspaceInfo = z.object({
 });
 export type WorkspaceInfo = z.infer<typeof WorkspaceInfo>;
 
+/** GET/PATCH /api/v1/workspace. */
+export const WorkspaceView = z.object({ id: z.string(), name: z.string(), slug: z.string(), isDemo: z.boolean(), currency: z.string(), timezone: z.string() });
+export type WorkspaceView = z.infer<typeof WorkspaceView>;
+export const WorkspaceUpdate = z.object({ name: z.string().max(200).optional(), timezone: z.string().max(64).optional() });
+export type WorkspaceUpdate = z.infer<typeof WorkspaceUpdate>;
+
 export const LoginRequest = z.object({ email: z.email().max(320), password: z.string().min(1).max(200) });
 export const Me = z.object({
   user: z.object({ id: z.string(), email: z.string(), name: z.string() }),

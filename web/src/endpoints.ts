@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Overview } from '../../src/analytics/overview.schema';
 import type { CatalogItem } from '../../src/catalog/catalog.schema';
 import type { ImportJob, ImportKind, ImportMode } from '../../src/imports/import.schema';
-import type { ApiKeyInfo, LoginRequest, Me } from '../../src/platform/platform.schema';
+import type { ApiKeyInfo, LoginRequest, Me, WorkspaceUpdate, WorkspaceView } from '../../src/platform/platform.schema';
 import type { EventList, ProfileDetail, ProfileList } from '../../src/profiles/profile.schema';
 import type { JobInfo } from '../../src/queue/job.schema';
 import type { RfmRecomputeResponse, RfmReport } from '../../src/segments/rfm.schema';
@@ -59,24 +59,14 @@ export interface ProfileSegments {
 
 const seg = encodeURIComponent;
 
-/** GET /api/v1/workspace (platform.routes.ts). */
-export interface WorkspaceDetails {
-  id: string;
-  name: string;
-  slug: string;
-  isDemo: boolean;
-  currency: string;
-  timezone: string;
-}
-
 /** Typed calls for every endpoint the dashboard uses; one place to read the API surface. */
 export function endpoints(api: ApiClient) {
   return {
     me: (signal?: AbortSignal) => api.get<Me>('/api/auth/me', signal),
     login: (body: LoginBody) => api.post<Me>('/api/auth/login', body),
     logout: () => api.post<void>('/api/auth/logout'),
-    workspaceInfo: (signal?: AbortSignal) => api.get<WorkspaceDetails>('/api/v1/workspace', signal),
-    updateWorkspace: (body: { name?: string; timezone?: string }) => api.patch<WorkspaceDetails>('/api/v1/workspace', body),
+    workspaceInfo: (signal?: AbortSignal) => api.get<WorkspaceView>('/api/v1/workspace', signal),
+    updateWorkspace: (body: WorkspaceUpdate) => api.patch<WorkspaceView>('/api/v1/workspace', body),
 
     overview: (days: number, signal?: AbortSignal) =>
       api.get<Overview>(withQuery('/api/v1/overview', { days }), signal),

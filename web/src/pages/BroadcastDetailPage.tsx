@@ -5,7 +5,7 @@ import type { BroadcastView } from '../../../src/journeys/broadcast.schema';
 import type { ApiError } from '../api';
 import { ChartCard } from '../components/Charts';
 import { Icon } from '../components/Icon';
-import { BroadcastForm } from '../components/journeys/BroadcastForm';
+import { LoadedBroadcastForm } from '../components/journeys/BroadcastForm';
 import { BroadcastProgress } from '../components/journeys/BroadcastProgress';
 import { BroadcastStatusChip } from '../components/journeys/JourneyStatusChip';
 import { ErrorState, InlineError, LoadingState, Spinner } from '../components/States';
@@ -89,20 +89,10 @@ function Settings({ b }: { b: BroadcastView }) {
 /** A draft's settings in the broadcast form, saved in place. */
 function Edit({ b, onSaved, onDiscard }: { b: BroadcastView; onSaved: (b: BroadcastView) => void; onDiscard: () => void }) {
   const { t } = useTranslation();
-  const { workspace, api } = useWorkspace();
-  const segments = useResource((signal) => api.segments(signal), [workspace.id]);
-  const templates = useResource((signal) => api.templates(signal), [workspace.id]);
-  const failed = segments.error ?? templates.error;
   return (
     <section className="broadcast-edit" data-testid="broadcast-edit-card">
       <h3 className="card-title">{t('journeys.broadcasts.detail.editTitle')}</h3>
-      {failed ? (
-        <ErrorState error={failed} onRetry={() => { segments.reload(); templates.reload(); }} />
-      ) : !segments.data || !templates.data ? (
-        <LoadingState />
-      ) : (
-        <BroadcastForm segments={segments.data.items} templates={templates.data.items} initial={b} onSaved={onSaved} onDiscard={onDiscard} />
-      )}
+      <LoadedBroadcastForm initial={b} onSaved={onSaved} onDiscard={onDiscard} />
     </section>
   );
 }

@@ -5,12 +5,26 @@ import type { AbTest, BroadcastCreate, BroadcastView } from '../../../../src/jou
 import type { TemplateSummary } from '../../../../src/messaging/template.api.schema';
 import type { SegmentSummary } from '../../../../src/segments/segment.schema';
 import type { ApiError } from '../../api';
+import { useResource } from '../../hooks';
 import { useWorkspace } from '../../session';
 import { Segmented } from '../Controls';
 import { fromLocalInput, toLocalInput } from '../segments/Inputs';
-import { InlineError, Spinner } from '../States';
+import { ErrorState, InlineError, LoadingState, Spinner } from '../States';
 
 type Missing = 'name' | 'segment' | 'template';
+
+type FormProps = Parameters<typeof BroadcastForm>[0];
+
+/** The broadcast form once the workspace's segments and templates are loaded (with their loading and error states). */
+export function LoadedBroadcastForm(props: Omit<FormProps, 'segments' | 'templates'>) {
+  const { workspace, api } = useWorkspace();
+  const segments = useResource((signal) => api.segments(signal), [workspace.id]);
+  const templates = useResource((signal) => api.templates(signal), [workspace.id]);
+  const failed = segments.error ?? templates.error;
+  if (failed) return <ErrorState error={failed} onRetry={() => { segments.reload(); templates.reload(); }} />;
+  if (!segments.data || !templates.data) return <LoadingState />;
+  return <BroadcastForm {...props} segments={segments.data.items} templates={templates.data.items} />;
+}
 
 /**
  * A broadcast's settings: segment, template, when, throttle, quiet hours and an optional A/B test.
