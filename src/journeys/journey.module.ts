@@ -108,7 +108,9 @@ export function createJourneys(deps: {
     pending.push(c);
   };
   const stats = createTableStats(db, deps.dialect, onError);
-  const engine = createJourneyEngine({ db, dialect: deps.dialect, clock, queue, profiles, matches, runEffect: effects.run, runEffects: effects.many, runWritten: effects.written, onError, onLifecycle, stats, ...(deps.workspaceTimezone ? { workspaceTimezone: deps.workspaceTimezone } : {}) });
+  // Engine, simulator and broadcasts read customers without a timezone trait in the workspace's zone.
+  const zone = deps.workspaceTimezone ? { workspaceTimezone: deps.workspaceTimezone } : {};
+  const engine = createJourneyEngine({ db, dialect: deps.dialect, clock, queue, profiles, matches, runEffect: effects.run, runEffects: effects.many, runWritten: effects.written, onError, onLifecycle, stats, ...zone });
   engineRef = engine;
   const triggers = createTriggers({ db, clock, queue, profiles, engine });
   // Durable: a batch a crash left unannounced is announced again after the restart (entries are keyed by their trigger, so a repeat changes nothing).
@@ -132,9 +134,9 @@ export function createJourneys(deps: {
     onArchived: async (workspaceId, journeyId) => {
       await queue.enqueue(RELEASE_QUEUE, { workspaceId, journeyId }, { workspaceId, dedupeKey: `release:${journeyId}` });
     },
-    ...(deps.workspaceTimezone ? { workspaceTimezone: deps.workspaceTimezone } : {}),
+    ...zone,
   });
-  const broadcasts = createBroadcastService({ db, clock, queue, profiles, segments: deps.segments.service, messaging: deps.messaging, segmentExists, onError, ...(deps.workspaceTimezone ? { workspaceTimezone: deps.workspaceTimezone } : {}) });
+  const broadcasts = createBroadcastService({ db, clock, queue, profiles, segments: deps.segments.service, messaging: deps.messaging, segmentExists, onError, ...zone });
   return {
     service,
     engine,

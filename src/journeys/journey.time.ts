@@ -8,7 +8,7 @@
  * first occurrence (01:30 EDT, not EST).
  */
 
-import { isTimeZone } from '../platform/time-zone.js';
+import { isTimeZone, zoneFormatter as formatter } from '../platform/time-zone.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -29,29 +29,6 @@ export interface ZonedParts extends LocalDate {
 }
 
 export const WEEKDAY_KEYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-
-// Building a DateTimeFormat costs far more than formatting with one; the cache is a pure memo
-// (a zone's formatter never changes), not shared state.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      // h23: some ICU versions print midnight as 24 with hour12: false.
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
 
 /** The runtime knows this IANA zone name (platform/time-zone.ts, shared with workspace settings). */
 export { isTimeZone };

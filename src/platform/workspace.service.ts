@@ -44,7 +44,6 @@ const KEY_CACHE_MS = 30_000;
 /** A changed time zone reaches other processes' journeys within this long (at once in this one). */
 const ZONE_CACHE_MS = 10_000;
 
-
 /** Workspaces and their API keys. Secret keys are stored sealed with the instance key. */
 export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey: Buffer }): WorkspaceService {
   const { db, clock, instanceKey } = deps;
