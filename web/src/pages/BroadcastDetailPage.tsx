@@ -44,7 +44,7 @@ function Actions({ b, onChange, onEdit, editing }: { b: BroadcastView; onChange:
           </button>
         </>
       ) : null}
-      {b.status === 'scheduled' && !b.startedAt ? (
+      {b.status === 'scheduled' ? (
         <button type="button" className="btn" disabled={busy} title={t('journeys.broadcasts.detail.unscheduleHint')} onClick={() => void run(() => api.unscheduleBroadcast(b.id))} data-testid="broadcast-unschedule">
           {t('journeys.broadcasts.detail.unschedule')}
         </button>
