@@ -239,6 +239,10 @@ async function journeyPhase(nudge: Nudge, ws: string, templateId: string, list: 
   await nudge.journeys.service.publish(ws, journey.id, 'bench');
   nudge.queue.start();
   const { db } = nudge.database;
+  // Sent messages are counted on the (workspace, status) index alone, less those sent before the
+  // phase: reading every row's source_kind took 0.2 s of the measured thread per count.
+  const sentAll = async () => Number((await db.selectFrom('messages').select(sql<number>`count(*)`.as('n')).where('workspace_id', '=', ws).where('status', '=', 'sent').executeTakeFirstOrThrow()).n);
+  const sentBefore = await sentAll();
   const countBy = async (): Promise<{ entries: number; waiting: number; ended: number; sent: number }> => {
     const entries = await db.selectFrom('journey_entries').select(['status', sql<number>`count(*)`.as('n')]).where('workspace_id', '=', ws).groupBy('status').execute();
     const by = Object.fromEntries(entries.map((r) => [r.status, Number(r.n)]));
@@ -247,8 +251,8 @@ async function journeyPhase(nudge: Nudge, ws: string, templateId: string, list: 
     const ended = total - waiting - (by.active ?? 0);
     // Messages are counted only once every entry is past the step that sends them (the poll's own cost stays small).
     const counting = total === list.length && (waiting + ended === list.length);
-    const sent = counting ? await db.selectFrom('messages').select(sql<number>`count(*)`.as('n')).where('workspace_id', '=', ws).where('source_kind', '=', 'journey').where('status', '=', 'sent').executeTakeFirstOrThrow() : { n: -1 };
-    return { entries: total, waiting, ended, sent: Number(sent.n) };
+    const sent = counting ? (await sentAll()) - sentBefore : -1;
+    return { entries: total, waiting, ended, sent };
   };
   const gc = { minor: 0, major: 0 };
   const gcObserver = new PerformanceObserver((list) => {

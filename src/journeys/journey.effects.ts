@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { Liquid } from 'liquidjs';
 import type { Database } from '../db/database.js';
 import { readJson } from '../db/dialect.js';
+import { groupCommit } from '../db/group-commit.js';
 import type { IngestService } from '../ingest/ingest.service.js';
 import type { DeliveryService } from '../messaging/delivery.service.js';
 import type { DeliveryRequest, DeliveryResult } from '../messaging/message.schema.js';
@@ -13,6 +14,7 @@ import type { JobQueue } from '../queue/queue.js';
 import { EFFECT_QUEUE, type JourneyEngine, type WrittenEffect } from './journey.engine.js';
 import { readPath } from './journey.match.js';
 import * as repo from './journey.repository.js';
+import { pushTo } from '../platform/collections.js';
 import { JourneyEffect, type JourneyContext, type JourneyEffectOf, type JourneyInputOf, type JsonValue } from './journey.state.js';
 
 /**
@@ -33,6 +35,9 @@ export interface EffectRunnerDeps {
   engine: () => JourneyEngine;
   webhookTimeoutMs?: number;
   fetch?: typeof fetch;
+  onError?: (err: unknown) => void;
+  /** How long carried-out rows wait to share one delete (default 500 ms). */
+  finishLingerMs?: number;
 }
 
 type Answer = Omit<JourneyInputOf<'effect_result'>, 'kind' | 'idempotencyKey'>;
@@ -41,10 +46,35 @@ type Answer = Omit<JourneyInputOf<'effect_result'>, 'kind' | 'idempotencyKey'>;
 const RECHECK_MS = 60_000;
 
 const liquid = new Liquid({ strictFilters: true });
+/** How long rows carried out by a batch wait for other batches' to share their delete and its commit. */
+const FINISH_LINGER_MS = 500;
 
 export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
   const { db, clock } = deps;
   const doFetch = deps.fetch ?? fetch;
+
+  // The rows batches carried out, deleted together once every FINISH_LINGER_MS (one statement and
+  // one commit a turn under load, not one per batch). A crash before the delete leaves rows whose
+  // sends are stored: the recovery sweep runs them again and each finds its message by its key.
+  const finishing = groupCommit<{ workspaceId: string; id: string }, void>(
+    async (items) => {
+      const byWorkspace = new Map<string, string[]>();
+      for (const i of items) pushTo(byWorkspace, i.workspaceId, i.id);
+      for (const [workspaceId, ids] of byWorkspace) await repo.finishEffects(db, workspaceId, ids);
+      return items.map(() => undefined);
+    },
+    { lingerMs: deps.finishLingerMs ?? FINISH_LINGER_MS, max: 50_000 },
+  );
+  const unfinished = new Set<Promise<void>>();
+  const finishLater = (workspaceId: string, ids: readonly string[]): void => {
+    for (const id of ids) {
+      const p: Promise<void> = finishing
+        .add({ workspaceId, id })
+        .catch((err: unknown) => deps.onError?.(err))
+        .finally(() => unfinished.delete(p));
+      unfinished.add(p);
+    }
+  };
 
   /** What Liquid in webhook and trait values can refer to. */
   async function scope(workspaceId: string, profileId: string, context: JourneyContext): Promise<Record<string, unknown>> {
@@ -250,10 +280,14 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
     }
     // The answers first, then the delete: a crash between them repeats answers the entries ignore.
     if (answers.length > 0) await deps.engine().inputMany(workspaceId, answers);
-    await repo.finishEffects(db, workspaceId, done);
+    finishLater(workspaceId, done);
     for (const id of others) await runner(workspaceId, id);
   }
-  return { run: runner, many, written };
+
+  async function idle(): Promise<void> {
+    while (unfinished.size > 0) await Promise.allSettled([...unfinished]);
+  }
+  return { run: runner, many, written, idle };
 }
 
 const entryOf = (e: repo.EntryRow): WrittenEffect['entry'] => ({ id: e.id, profileId: e.profile_id, journeyId: e.journey_id });
@@ -263,6 +297,8 @@ export interface EffectRunner {
   run(workspaceId: string, effectId: string): Promise<void>;
   many(workspaceId: string, effectIds: readonly string[]): Promise<void>;
   written(workspaceId: string, items: readonly WrittenEffect[]): Promise<void>;
+  /** Resolves once the rows carried out so far are deleted. */
+  idle(): Promise<void>;
 }
 
 /** `base` with `value` at `path` below it (objects created on the way). */

@@ -72,6 +72,7 @@ export function createJourneys(deps: {
       return engineRef;
     },
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    onError,
   });
   // Listeners are called synchronously after a commit; their enqueueing is tracked so idle() can wait for it.
   const inFlight = new Set<Promise<void>>();
@@ -144,6 +145,7 @@ export function createJourneys(deps: {
     broadcasts,
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      await effects.idle();
     },
   };
 }

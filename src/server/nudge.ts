@@ -201,6 +201,8 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
       await feedback.close();
       await segments.live.stop();
       await queue.stop();
+      // Outbox rows carried out by the last batches are deleted after a short linger.
+      await journeys.idle();
       await messaging.close();
       await bullmq?.close();
       await heavyReader.close();
