@@ -1,6 +1,7 @@
 import { readJson } from '../db/dialect.js';
 import { notFound } from '../platform/errors.js';
 import { newId, toIso } from '../platform/ids.js';
+import { say } from '../platform/language.js';
 import type { AssistantDb, ConversationMessageRow, ConversationRow } from './assistant.tables.js';
 import type { ArticleRef, ChatMessage, Conversation, MessageAuthor } from './assistant.schema.js';
 import type { ConversationState } from './dialogue.js';
@@ -54,7 +55,7 @@ export function conversationRepository(db: AssistantDb) {
   return {
     async find(ws: string, id: string): Promise<ConversationRow> {
       const r = await db.selectFrom('assistant_conversations').selectAll().where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst();
-      if (!r) throw notFound('Conversation', 'id');
+      if (!r) throw notFound(say('Conversation', '对话'), 'id');
       return r;
     },
     /** The visitor's latest conversation, whatever its state. */

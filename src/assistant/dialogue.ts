@@ -7,6 +7,7 @@
  * (an agent took over) → resolved. A customer writing to a resolved conversation starts a new one.
  */
 import { UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import type { Intent } from './intents.data.js';
 
 export const CONVERSATION_STATES = ['bot', 'pending_human', 'human', 'resolved'] as const;
@@ -22,10 +23,13 @@ const TRANSITIONS: Record<ConversationState, Partial<Record<DialogueEvent, Conve
   resolved: {},
 };
 
+/** What each event does, in the Chinese of ASSISTANT_INVALID_TRANSITION ("…无法转人工"). */
+const EVENT_ZH: Record<DialogueEvent, string> = { hand_off: '转人工', take_over: '由人工客服接管', agent_reply: '由人工客服回复', resolve: '标记为已解决', bot_answer: '由智能客服回复' };
+
 /** The state after `event`, or a UserError when the event is not allowed in `state`. */
 export function transition(state: ConversationState, event: DialogueEvent): ConversationState {
   const next = TRANSITIONS[state][event];
-  if (!next) throw new UserError('ASSISTANT_INVALID_TRANSITION', `A conversation in state "${state}" cannot ${event.replace('_', ' ')}`, { status: 409, field: 'state' });
+  if (!next) throw new UserError('ASSISTANT_INVALID_TRANSITION', say(`A conversation in state "${state}" cannot ${event.replace('_', ' ')}`, `状态为 "${state}" 的对话无法${EVENT_ZH[event]}`), { status: 409, field: 'state' });
   return next;
 }
 

@@ -6,6 +6,7 @@ import { readJson } from '../db/dialect.js';
 import type { Clock } from '../platform/clock.js';
 import { jsonPath, notFound, UserError } from '../platform/errors.js';
 import { newId, toIso } from '../platform/ids.js';
+import { say } from '../platform/language.js';
 import { assistantDb, type KbArticleRow } from './assistant.tables.js';
 import { ArticleInput, type Article, type ArticleImport, type ArticleInputRaw, type ArticleList, type ArticleListQuery } from './kb.schema.js';
 import { buildFaqIndex, type FaqIndex, type RetrievableArticle as RetrieveableArticleRow } from './retrieval.js';
@@ -42,7 +43,7 @@ function parseInput(raw: unknown, prefix = ''): ArticleInput {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = jsonPath(issue?.path ?? [], prefix);
-    throw new UserError('ASSISTANT_ARTICLE_INVALID', `${field || 'article'}: ${issue?.message ?? 'invalid'}`, { field: field || 'body' });
+    throw new UserError('ASSISTANT_ARTICLE_INVALID', say(`${field || 'article'}: ${issue?.message ?? 'invalid'}`, `${field || '文章'}: ${issue?.message ?? '无效'}`), { field: field || 'body' });
   }
   return parsed.data;
 }
@@ -56,19 +57,19 @@ export function parseArticleImport(request: Pick<ArticleImport, 'format' | 'cont
     try {
       data = JSON.parse(request.content);
     } catch (err) {
-      throw new UserError('ASSISTANT_IMPORT_INVALID', `The content is not valid JSON: ${(err as Error).message}`, { field: 'content' });
+      throw new UserError('ASSISTANT_IMPORT_INVALID', say(`The content is not valid JSON: ${(err as Error).message}`, `内容不是有效的 JSON：${(err as Error).message}`), { field: 'content' });
     }
     const items = z.array(z.unknown()).max(5000).safeParse(Array.isArray(data) ? data : (data as { articles?: unknown } | null)?.articles);
-    if (!items.success) throw new UserError('ASSISTANT_IMPORT_INVALID', 'Expected a JSON array of articles (or {"articles": [...]}) of at most 5000', { field: 'content' });
+    if (!items.success) throw new UserError('ASSISTANT_IMPORT_INVALID', say('Expected a JSON array of articles (or {"articles": [...]}) of at most 5000', '内容应为文章的 JSON 数组（或 {"articles": [...]}），最多 5000 篇'), { field: 'content' });
     return items.data.map((item, i) => parseInput(item, `content[${i}]`));
   }
   let rows: Record<string, string>[];
   try {
     rows = parseCsv(request.content, { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), skip_empty_lines: true, bom: true, trim: true }) as Record<string, string>[]; // columns: true yields objects of strings
   } catch (err) {
-    throw new UserError('ASSISTANT_IMPORT_INVALID', `The content is not valid CSV: ${(err as Error).message}`, { field: 'content' });
+    throw new UserError('ASSISTANT_IMPORT_INVALID', say(`The content is not valid CSV: ${(err as Error).message}`, `内容不是有效的 CSV：${(err as Error).message}`), { field: 'content' });
   }
-  if (rows.length > 5000) throw new UserError('ASSISTANT_IMPORT_INVALID', 'At most 5000 articles in one import', { field: 'content' });
+  if (rows.length > 5000) throw new UserError('ASSISTANT_IMPORT_INVALID', say('At most 5000 articles in one import', '单次最多导入 5000 篇文章'), { field: 'content' });
   return rows.map((r, i) => parseInput({ language: r.language, title: r.title, body: r.body, questions: list(r.questions), tags: list(r.tags), intent: r.intent ? r.intent : null }, `content[${i + 1}]`));
 }
 
@@ -80,7 +81,7 @@ export function createKnowledgeBase(deps: { db: Kysely<Database>; clock: Clock }
 
   const row = async (ws: string, id: string): Promise<KbArticleRow> => {
     const r = await db.selectFrom('kb_articles').selectAll().where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst();
-    if (!r) throw notFound('Article', 'id');
+    if (!r) throw notFound(say('Article', '文章'), 'id');
     return r;
   };
   const values = (ws: string, a: ArticleInput, now: number) => ({
@@ -137,7 +138,7 @@ export function createKnowledgeBase(deps: { db: Kysely<Database>; clock: Clock }
     },
     async remove(ws, id) {
       const r = await db.deleteFrom('kb_articles').where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst();
-      if (Number(r.numDeletedRows) === 0) throw notFound('Article', 'id');
+      if (Number(r.numDeletedRows) === 0) throw notFound(say('Article', '文章'), 'id');
       changed(ws);
     },
     async import(ws, request) {

@@ -1,5 +1,6 @@
 import type { Clock } from '../platform/clock.js';
 import { UserError } from '../platform/errors.js';
+import { say, type Bilingual } from '../platform/language.js';
 
 /**
  * A sliding-window limiter kept in this process's memory: each key may act `limit` times per
@@ -7,8 +8,8 @@ import { UserError } from '../platform/errors.js';
  * shared limit across API processes would move this to the queue's Redis.
  */
 export interface RateLimiter {
-  /** Count one hit for `key`, or throw a 429 UserError with `code` when the key is over its limit. */
-  hit(key: string, code: string, what: string): void;
+  /** Count one hit for `key`, or throw a 429 UserError with `code` when the key is over its limit; `what` names the action counted ("messages" / "发送消息"). */
+  hit(key: string, code: string, what: Bilingual): void;
 }
 
 export function createRateLimiter(clock: Clock, limit: number, windowMs: number): RateLimiter {
@@ -26,7 +27,7 @@ export function createRateLimiter(clock: Clock, limit: number, windowMs: number)
       if (times.length >= limit) {
         const retryMs = Math.max(1, (times[0] ?? now) + windowMs - now);
         hits.set(key, times);
-        throw new UserError(code, `Too many ${what}: at most ${limit} per ${Math.round(windowMs / 1000)} seconds. Try again in ${Math.ceil(retryMs / 1000)} s.`, { status: 429, details: { retryAfterSeconds: Math.ceil(retryMs / 1000) } });
+        throw new UserError(code, say(`Too many ${what.en}: at most ${limit} per ${Math.round(windowMs / 1000)} seconds. Try again in ${Math.ceil(retryMs / 1000)} s.`, `${what.zh}过于频繁：每 ${Math.round(windowMs / 1000)} 秒最多 ${limit} 次，请 ${Math.ceil(retryMs / 1000)} 秒后再试。`), { status: 429, details: { retryAfterSeconds: Math.ceil(retryMs / 1000) } });
       }
       times.push(now);
       hits.set(key, times);

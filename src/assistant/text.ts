@@ -1,4 +1,5 @@
 import { UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import { MAX_MESSAGE_CHARS } from './assistant.schema.js';
 
 // C0/C1 control characters other than tab and newline, and the Unicode non-characters U+FFFE/U+FFFF.
@@ -15,8 +16,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 export function cleanMessage(raw: string, field = 'text'): string {
   const text = raw.replace(LONE_SURROGATE, '\uFFFD').replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
-  if (text.length === 0) throw new UserError('ASSISTANT_MESSAGE_EMPTY', 'The message is empty', { field });
-  if (text.length > MAX_MESSAGE_CHARS) throw new UserError('ASSISTANT_MESSAGE_TOO_LONG', `A message may be at most ${MAX_MESSAGE_CHARS} characters (this one has ${text.length})`, { field, status: 400 });
+  if (text.length === 0) throw new UserError('ASSISTANT_MESSAGE_EMPTY', say('The message is empty', '消息不能为空'), { field });
+  if (text.length > MAX_MESSAGE_CHARS) throw new UserError('ASSISTANT_MESSAGE_TOO_LONG', say(`A message may be at most ${MAX_MESSAGE_CHARS} characters (this one has ${text.length})`, `消息最多 ${MAX_MESSAGE_CHARS} 个字符（当前 ${text.length} 个）`), { field, status: 400 });
   return text;
 }
 

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../platform/clock.js';
 import { UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import { ErrorBody } from '../platform/platform.schema.js';
 import { workspaceOf } from '../server/access.js';
 import { ChatMessage, Conversation, MessageText } from './assistant.schema.js';
@@ -73,8 +74,8 @@ export function widgetRoutes(app: FastifyInstance, deps: { assistant: AssistantS
       schema: { tags: ['assistant'], summary: 'A visitor sends a chat message; the bot answers while it holds the conversation', body: SendBody, response: { 200: Exchange, ...errors } },
       handler: async (req) => {
         const ws = workspaceOf(req);
-        perIp.hit(`${ws}:${req.ip}`, 'WIDGET_RATE_LIMITED', 'messages from this address');
-        perVisitor.hit(`${ws}:${req.body.visitorId}`, 'WIDGET_RATE_LIMITED', 'messages');
+        perIp.hit(`${ws}:${req.ip}`, 'WIDGET_RATE_LIMITED', say('messages from this address', '该地址发送消息'));
+        perVisitor.hit(`${ws}:${req.body.visitorId}`, 'WIDGET_RATE_LIMITED', say('messages', '发送消息'));
         return deps.assistant.customerMessage(ws, { visitorId: req.body.visitorId, text: req.body.text, userId: req.body.userId ?? null, userHash: req.body.userHash ?? null, language: req.body.language });
       },
     });
@@ -84,7 +85,7 @@ export function widgetRoutes(app: FastifyInstance, deps: { assistant: AssistantS
       schema: { tags: ['assistant'], summary: "The visitor's latest conversation: messages after `after` (polling)", querystring: PollQuery, response: { 200: Exchange, ...errors } },
       handler: async (req) => {
         const ws = workspaceOf(req);
-        polls.hit(`${ws}:${req.query.visitorId}`, 'WIDGET_RATE_LIMITED', 'polls');
+        polls.hit(`${ws}:${req.query.visitorId}`, 'WIDGET_RATE_LIMITED', say('polls', '轮询'));
         return deps.assistant.visitorConversation(ws, req.query.visitorId, req.query.after);
       },
     });
@@ -95,8 +96,8 @@ export function widgetRoutes(app: FastifyInstance, deps: { assistant: AssistantS
       schema: { tags: ['assistant'], summary: "Link the visitor's anonymous id to a known customer (merges into the profile)", body: IdentifyBody, response: { 200: z.object({ success: z.literal(true), verified: z.boolean() }), ...errors } },
       handler: async (req) => {
         const ws = workspaceOf(req);
-        perVisitor.hit(`${ws}:${req.body.visitorId}`, 'WIDGET_RATE_LIMITED', 'messages');
-        if (JSON.stringify(req.body.traits).length > 16_000) throw new UserError('WIDGET_TRAITS_TOO_LARGE', 'Traits may be at most 16,000 characters of JSON', { field: 'traits' });
+        perVisitor.hit(`${ws}:${req.body.visitorId}`, 'WIDGET_RATE_LIMITED', say('messages', '发送消息'));
+        if (JSON.stringify(req.body.traits).length > 16_000) throw new UserError('WIDGET_TRAITS_TOO_LARGE', say('Traits may be at most 16,000 characters of JSON', '客户属性（JSON）最多 16,000 个字符'), { field: 'traits' });
         const { verified } = await deps.assistant.identify(ws, req.body.visitorId, req.body.userId, req.body.traits, req.body.userHash);
         return { success: true as const, verified };
       },

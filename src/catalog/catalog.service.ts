@@ -5,6 +5,7 @@ import { readJson, type DbOrTrx, type DialectHelpers } from '../db/dialect.js';
 import type { Clock } from '../platform/clock.js';
 import { notFound } from '../platform/errors.js';
 import { toIso } from '../platform/ids.js';
+import { say } from '../platform/language.js';
 import { CatalogItem, type CatalogItemInput } from './catalog.schema.js';
 
 export const CatalogListQuery = z.object({
@@ -125,7 +126,7 @@ export function createCatalogService(deps: { db: Kysely<Database>; dialect: Dial
 
     async get(workspaceId, id) {
       const row = await db.selectFrom('products').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
-      if (!row) throw notFound('Product', 'id');
+      if (!row) throw notFound(say('Product', '商品'), 'id');
       return toItem(row);
     },
 

@@ -6,6 +6,7 @@ import { evaluateClassifier, readLabelledCsv, stratifiedSplit, type EvaluationRe
 import { TRAINING_PRESETS, type DefaultTask } from '../nlp/defaults.js';
 import { readClassifierFile, writeClassifierFile } from '../nlp/model-file.js';
 import { UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import { loadConfig } from '../config/config.js';
 import { createNudge } from '../server/nudge.js';
 import { workspaceModelPath } from '../nlp/workspace-models.js';
@@ -37,14 +38,14 @@ export interface NlpTrainResult {
  * report accuracy on the slice; then train the saved model on every row (same options and seed).
  */
 export function nlpTrain(o: NlpTrainOptions, log: (line: string) => void = console.log): NlpTrainResult {
-  if (!(TASKS as readonly string[]).includes(o.task)) throw new UserError('NLP_UNKNOWN_TASK', `unknown task "${o.task}": use one of ${TASKS.join(', ')}`, { field: 'task' });
+  if (!(TASKS as readonly string[]).includes(o.task)) throw new UserError('NLP_UNKNOWN_TASK', say(`unknown task "${o.task}": use one of ${TASKS.join(', ')}`, `未知的任务类型 "${o.task}"，可选：${TASKS.join(', ')}`), { field: 'task' });
   const task = o.task as DefaultTask; // Safe: checked against TASKS just above.
-  if (!/\.json(\.gz)?$/.test(o.out)) throw new UserError('NLP_BAD_OUTPUT', `--out must name a .json or .json.gz file, got ${o.out}`, { field: 'out' });
+  if (!/\.json(\.gz)?$/.test(o.out)) throw new UserError('NLP_BAD_OUTPUT', say(`--out must name a .json or .json.gz file, got ${o.out}`, `--out 必须是 .json 或 .json.gz 文件（当前为 ${o.out}）`), { field: 'out' });
   const fraction = o.testFraction ?? 0.2;
   const seed = o.seed ?? 'nudge-nlp-cli-1';
   const data = readLabelledCsv(o.data, { text: o.textColumn, label: o.labelColumn });
   const { train, held } = stratifiedSplit(data, fraction, seed);
-  if (held.texts.length === 0) throw new UserError('NLP_DATA_TOO_SMALL', `${o.data}: too few rows to hold any out for evaluation (need at least 2 of some label)`, { field: 'data' });
+  if (held.texts.length === 0) throw new UserError('NLP_DATA_TOO_SMALL', say(`${o.data}: too few rows to hold any out for evaluation (need at least 2 of some label)`, `${o.data}: 数据行太少，无法留出评估集（至少要有一个标签有 2 行）`), { field: 'data' });
   const labels = [...new Set(data.labels)].sort();
   log(`${data.texts.length} rows, ${labels.length} labels (${labels.slice(0, 8).join(', ')}${labels.length > 8 ? ', …' : ''}); holding out ${held.texts.length} for evaluation`);
 
@@ -138,9 +139,9 @@ export function registerNlpCommand(program: Command): void {
       const out = opts.workspace && known ? await installPath(opts.workspace, opts.task as DefaultTask) : opts.out; // a known task: checked just above
       if (opts.workspace && known && out === undefined) return; // no such workspace: said so
       guarded(() => {
-        if (!out) throw new UserError('NLP_BAD_OUTPUT', 'say where the model goes: --out <file> or --workspace <id>', { field: 'out' });
+        if (!out) throw new UserError('NLP_BAD_OUTPUT', say('say where the model goes: --out <file> or --workspace <id>', '请指定模型的保存位置：--out <file> 或 --workspace <id>'), { field: 'out' });
         const f = Number(opts.testFraction);
-        if (!(f > 0 && f < 1)) throw new UserError('NLP_BAD_OPTION', `--test-fraction must be in (0, 1), got ${opts.testFraction}`, { field: 'test-fraction' });
+        if (!(f > 0 && f < 1)) throw new UserError('NLP_BAD_OPTION', say(`--test-fraction must be in (0, 1), got ${opts.testFraction}`, `--test-fraction 必须在 (0, 1) 之间（当前为 ${opts.testFraction}）`), { field: 'test-fraction' });
         fs.mkdirSync(path.dirname(out), { recursive: true });
         nlpTrain({ ...opts, out, testFraction: f });
       });

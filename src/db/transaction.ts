@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './database.js';
 import { OperationalError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 
 /** Errors worth retrying the whole transaction for: PostgreSQL deadlock/serialisation, SQLite busy. */
 const RETRYABLE = new Set(['40P01', '40001', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT']);
@@ -13,7 +14,7 @@ export async function withTransaction<T>(db: Kysely<Database>, fn: (trx: Transac
     } catch (err) {
       const code = (err as { code?: unknown } | null)?.code;
       if (typeof code !== 'string' || !RETRYABLE.has(code)) throw err;
-      if (attempt >= attempts) throw new OperationalError('DB_CONFLICT', 'The database stayed busy; try again', { cause: err });
+      if (attempt >= attempts) throw new OperationalError('DB_CONFLICT', say('The database stayed busy; try again', '数据库繁忙，请重试'), { cause: err });
       await new Promise((r) => setTimeout(r, 5 * 2 ** attempt + Math.random() * 10));
     }
   }

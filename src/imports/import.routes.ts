@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import { ErrorBody } from '../platform/platform.schema.js';
 import { workspaceOf } from '../server/access.js';
 import { ImportCreateQuery, ImportJob } from './import.schema.js';
@@ -32,7 +33,7 @@ export function importRoutes(app: FastifyInstance, deps: { imports: ImportServic
     onRequest: async (req) => {
       const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       if (!CSV_TYPES.has(type)) {
-        throw new UserError('UNSUPPORTED_MEDIA_TYPE', 'Send the CSV file as the request body with Content-Type: text/csv', { status: 415, field: 'content-type' });
+        throw new UserError('UNSUPPORTED_MEDIA_TYPE', say('Send the CSV file as the request body with Content-Type: text/csv', '请将 CSV 文件作为请求体发送，并设置 Content-Type: text/csv'), { status: 415, field: 'content-type' });
       }
     },
     schema: {
@@ -44,9 +45,9 @@ export function importRoutes(app: FastifyInstance, deps: { imports: ImportServic
     handler: async (req, reply) => {
       const workspaceId = workspaceOf(req);
       const body: unknown = req.body;
-      if (!(body instanceof Readable)) throw new UserError('IMPORT_FILE_EMPTY', 'Send the CSV file as the request body', { field: 'body' });
+      if (!(body instanceof Readable)) throw new UserError('IMPORT_FILE_EMPTY', say('Send the CSV file as the request body', '请将 CSV 文件作为请求体发送'), { field: 'body' });
       const upload = await receiveToFile(body, tmpDir).catch((err: unknown) => {
-        throw new UserError('IMPORT_UPLOAD_INCOMPLETE', `The upload did not complete (${err instanceof Error ? err.message : String(err)}); nothing was imported`, { field: 'body' });
+        throw new UserError('IMPORT_UPLOAD_INCOMPLETE', say(`The upload did not complete (${err instanceof Error ? err.message : String(err)}); nothing was imported`, `上传未完成（${err instanceof Error ? err.message : String(err)}），未导入任何数据`), { field: 'body' });
       });
       const input = fs.createReadStream(upload.file);
       // The import destroys its input when done, whatever the outcome; the temporary file goes with it.
@@ -59,8 +60,9 @@ export function importRoutes(app: FastifyInstance, deps: { imports: ImportServic
       );
       if (job.status === 'failed' && job.failure) {
         // Known before any row was read (wrong header, empty file, not UTF-8): a plain 4xx; the failed job stays in the history.
+        // The job stores its failure in English only ({ code, message }), so the Chinese carries it as the detail.
         const first = job.errors[0];
-        throw new UserError(job.failure.code, job.failure.message, { status: 400, field: first?.field ?? null, details: { jobId: job.id } });
+        throw new UserError(job.failure.code, say(job.failure.message, `文件未能导入：${job.failure.message}`), { status: 400, field: first?.field ?? null, details: { jobId: job.id } });
       }
       return reply.code(202).send(job);
     },

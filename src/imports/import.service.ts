@@ -8,6 +8,7 @@ import { audit } from '../platform/audit.js';
 import type { Clock } from '../platform/clock.js';
 import { assertUnreachable, notFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
+import { say } from '../platform/language.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import { CsvReadError, readCsv } from './import.csv.js';
 import { catalogPlan, orderPlan, profilePlan, type KindPlan, type PlanDeps } from './import.plans.js';
@@ -386,7 +387,7 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
 
     async get(workspaceId, id) {
       const job = await findJob(db, workspaceId, id);
-      if (!job) throw notFound('Import', 'id');
+      if (!job) throw notFound(say('Import', '导入任务'), 'id');
       return job;
     },
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { say, type Bilingual } from '../platform/language.js';
 import { normalizeEmail, normalizePhone } from '../profiles/identity.js';
 
 /**
  * Cell parsers for CSV imports. A cell arrives as trimmed text; '' means "no value". Each zod cell
  * schema turns the text into a typed value or one issue whose `params.code` is the stable row
- * error code (IMPORT_ROW_BAD_NUMBER, …) that the import report shows.
+ * error code (IMPORT_ROW_BAD_NUMBER, …) that the import report shows, and `params.zh` its Chinese.
  */
 
 export const ROW_CODES = {
@@ -87,8 +88,8 @@ export function inferValue(text: string): string | number | boolean {
 
 type Ctx = z.core.$RefinementCtx<string>;
 
-function issue(ctx: Ctx, code: string, message: string): typeof z.NEVER {
-  ctx.addIssue({ code: 'custom', message, params: { code } });
+function issue(ctx: Ctx, code: string, message: Bilingual): typeof z.NEVER {
+  ctx.addIssue({ code: 'custom', message: message.en, params: { code, zh: message.zh } });
   return z.NEVER;
 }
 
@@ -96,7 +97,7 @@ function issue(ctx: Ctx, code: string, message: string): typeof z.NEVER {
 export const textCell = (max = 500) =>
   z.string().transform((s, ctx) => {
     if (s === '') return undefined;
-    if (s.length > max) return issue(ctx, ROW_CODES.invalid, `is longer than ${max} characters`);
+    if (s.length > max) return issue(ctx, ROW_CODES.invalid, say(`is longer than ${max} characters`, `超过 ${max} 个字符`));
     return s;
   });
 
@@ -105,9 +106,9 @@ export const numberCell = (opts: { min?: number; exclusiveMin?: boolean } = {}) 
   z.string().transform((s, ctx) => {
     if (s === '') return undefined;
     const n = parseNumber(s);
-    if (n === null) return issue(ctx, ROW_CODES.badNumber, `"${clip(s)}" is not a number (use digits and a dot, e.g. 199.00)`);
+    if (n === null) return issue(ctx, ROW_CODES.badNumber, say(`"${clip(s)}" is not a number (use digits and a dot, e.g. 199.00)`, `“${clip(s)}”不是数字（请只用数字和小数点，如 199.00）`));
     if (opts.min !== undefined && (opts.exclusiveMin ? n <= opts.min : n < opts.min)) {
-      return issue(ctx, ROW_CODES.badNumber, `must be ${opts.exclusiveMin ? 'greater than' : 'at least'} ${opts.min}`);
+      return issue(ctx, ROW_CODES.badNumber, say(`must be ${opts.exclusiveMin ? 'greater than' : 'at least'} ${opts.min}`, `${opts.exclusiveMin ? '必须大于' : '不能小于'} ${opts.min}`));
     }
     return n;
   });
@@ -116,7 +117,7 @@ export const dateCell = () =>
   z.string().transform((s, ctx) => {
     if (s === '') return undefined;
     const ms = parseDate(s);
-    if (ms === null) return issue(ctx, ROW_CODES.badDate, `"${clip(s)}" is not a date (use ISO 8601, e.g. 2025-01-15T10:30:00Z)`);
+    if (ms === null) return issue(ctx, ROW_CODES.badDate, say(`"${clip(s)}" is not a date (use ISO 8601, e.g. 2025-01-15T10:30:00Z)`, `“${clip(s)}”不是有效日期（请使用 ISO 8601 格式，如 2025-01-15T10:30:00Z）`));
     return ms;
   });
 
@@ -124,7 +125,7 @@ export const booleanCell = () =>
   z.string().transform((s, ctx) => {
     if (s === '') return undefined;
     const b = parseBoolean(s);
-    if (b === null) return issue(ctx, ROW_CODES.invalid, `"${clip(s)}" is not true/false`);
+    if (b === null) return issue(ctx, ROW_CODES.invalid, say(`"${clip(s)}" is not true/false`, `“${clip(s)}”不是有效的是/否值（true/false）`));
     return b;
   });
 
@@ -133,7 +134,7 @@ export const emailCell = () =>
   z.string().transform((s, ctx) => {
     if (s === '') return undefined;
     const e = normalizeEmail(s);
-    if (!e) return issue(ctx, ROW_CODES.invalid, `"${clip(s)}" is not an email address`);
+    if (!e) return issue(ctx, ROW_CODES.invalid, say(`"${clip(s)}" is not an email address`, `“${clip(s)}”不是有效的邮箱地址`));
     return e;
   });
 
@@ -142,7 +143,7 @@ export const phoneCell = () =>
   z.string().transform((s, ctx) => {
     if (s === '') return undefined;
     const p = normalizePhone(s);
-    if (!p) return issue(ctx, ROW_CODES.invalid, `"${clip(s)}" is not a phone number`);
+    if (!p) return issue(ctx, ROW_CODES.invalid, say(`"${clip(s)}" is not a phone number`, `“${clip(s)}”不是有效的电话号码`));
     return p;
   });
 
@@ -150,7 +151,7 @@ export const phoneCell = () =>
 export const currencyCell = () =>
   z.string().transform((s, ctx) => {
     if (s === '') return undefined;
-    if (!/^[a-zA-Z]{3}$/.test(s)) return issue(ctx, ROW_CODES.invalid, `"${clip(s)}" is not a 3-letter currency code (e.g. CNY)`);
+    if (!/^[a-zA-Z]{3}$/.test(s)) return issue(ctx, ROW_CODES.invalid, say(`"${clip(s)}" is not a 3-letter currency code (e.g. CNY)`, `“${clip(s)}”不是 3 位字母的货币代码（如 CNY）`));
     return s.toUpperCase();
   });
 
@@ -158,7 +159,7 @@ export const currencyCell = () =>
 export const required = <T>(cell: z.ZodType<T | undefined, string>) =>
   cell.transform((v, ctx) => {
     if (v === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'is required', params: { code: ROW_CODES.missingValue } });
+      ctx.addIssue({ code: 'custom', message: 'is required', params: { code: ROW_CODES.missingValue, zh: '不能为空' } });
       return z.NEVER;
     }
     return v;

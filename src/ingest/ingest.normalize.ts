@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { encodeStagedEvent, type AcceptedEvent } from '../events/event.store.js';
 import { jsonPath, UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
+import { zodIssueZh } from '../platform/zod-text.js';
 import { MAX_EVENT_BYTES, SegmentEvent, type EventType } from './ingest.schema.js';
 
 export interface NormalizeOptions {
@@ -28,7 +30,7 @@ export function parseTimestamp(value: string | number, field: string): number {
   if (typeof value === 'number') return value;
   const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(value) || value.length === 10 ? value : `${value}Z`;
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new UserError('EVENT_INVALID_TIMESTAMP', `Not a valid timestamp: ${value}`, { field });
+  if (Number.isNaN(ms)) throw new UserError('EVENT_INVALID_TIMESTAMP', say(`Not a valid timestamp: ${value}`, `时间戳无效：${value}`), { field });
   return ms;
 }
 
@@ -37,15 +39,17 @@ function zodToUserError(error: z.ZodError, prefix: string): UserError {
   const field = jsonPath(issue?.path ?? [], prefix);
   const isType = issue?.path.length === 1 && issue.path[0] === 'type';
   const code = isType ? 'EVENT_UNKNOWN_TYPE' : 'EVENT_INVALID';
-  const message = isType ? 'type must be one of identify, track, page, screen, group, alias' : `${field}: ${issue?.message ?? 'invalid'}`;
-  return new UserError(code, message, { field, details: error.issues.slice(0, 10).map((i) => ({ field: jsonPath(i.path, prefix), message: i.message })) });
+  const message = isType
+    ? say('type must be one of identify, track, page, screen, group, alias', 'type 必须是 identify, track, page, screen, group, alias 之一')
+    : say(`${field}: ${issue?.message ?? 'invalid'}`, `${field}: ${issue?.message ?? '无效'}`);
+  return new UserError(code, message, { field, details: error.issues.slice(0, 10).map((i) => ({ field: jsonPath(i.path, prefix), message: say(i.message, zodIssueZh(i)) })) });
 }
 
 /** Validate one raw event and apply Segment's rules. Throws UserError naming the field at fault. */
 export function normalizeEvent(raw: unknown, opts: NormalizeOptions): AcceptedEvent {
   const { path } = opts;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new UserError('EVENT_INVALID', 'An event must be a JSON object', { field: path || null });
+    throw new UserError('EVENT_INVALID', say('An event must be a JSON object', '事件必须是 JSON 对象'), { field: path || null });
   }
   const input = opts.forcedType ? { ...raw, type: opts.forcedType } : raw;
   const parsed = CompiledSegmentEvent.safeParse(input);
@@ -53,10 +57,10 @@ export function normalizeEvent(raw: unknown, opts: NormalizeOptions): AcceptedEv
   const ev = parsed.data;
   const at = (f: string) => (path ? `${path}.${f}` : f);
   if (!ev.userId && !ev.anonymousId) {
-    throw new UserError('EVENT_MISSING_IDENTITY', 'Every event needs a userId or an anonymousId', { field: at('userId') });
+    throw new UserError('EVENT_MISSING_IDENTITY', say('Every event needs a userId or an anonymousId', '每个事件都需要 userId 或 anonymousId'), { field: at('userId') });
   }
   if (ev.type === 'alias' && !ev.userId) {
-    throw new UserError('EVENT_MISSING_IDENTITY', 'An alias call needs the new userId', { field: at('userId') });
+    throw new UserError('EVENT_MISSING_IDENTITY', say('An alias call needs the new userId', 'alias 调用需要提供新的 userId'), { field: at('userId') });
   }
 
   // Segment: timestamp = receivedAt - (sentAt - originalTimestamp), correcting the client's clock skew.
@@ -125,7 +129,7 @@ export function encodeAccepted(e: AcceptedEvent, path: string): string {
   // UTF-16 length bounds the UTF-8 size from below (and by 3x from above): count bytes only near the limit.
   const bytes = json.length * 3 <= MAX_EVENT_BYTES ? json.length : Buffer.byteLength(json);
   if (bytes > MAX_EVENT_BYTES) {
-    throw new UserError('EVENT_TOO_LARGE', `An event may be at most 32 KB (${MAX_EVENT_BYTES} bytes); this one is about ${bytes} bytes`, {
+    throw new UserError('EVENT_TOO_LARGE', say(`An event may be at most 32 KB (${MAX_EVENT_BYTES} bytes); this one is about ${bytes} bytes`, `单个事件不能超过 32 KB（${MAX_EVENT_BYTES} 字节），该事件约 ${bytes} 字节`), {
       status: 413,
       field: path || null,
     });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { workspaceOf } from '../server/access.js';
 import type { BodyLimitMessage } from '../server/errors.js';
 import { jsonPath, UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import { ErrorBody } from '../platform/platform.schema.js';
 import type { IngestService } from './ingest.service.js';
 import { BatchRequest, EVENT_TYPES, MAX_BATCH_BYTES, MAX_EVENT_BYTES } from './ingest.schema.js';
@@ -13,9 +14,9 @@ const responses = { 200: Ack, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody };
 
 /** Body-limit messages for the ingest routes, registered with the error handler. */
 export const INGEST_LIMITS: Record<string, BodyLimitMessage> = {
-  '/v1/batch': { code: 'BATCH_TOO_LARGE', message: `A batch may be at most 500 KB (${MAX_BATCH_BYTES} bytes)` },
+  '/v1/batch': { code: 'BATCH_TOO_LARGE', message: say(`A batch may be at most 500 KB (${MAX_BATCH_BYTES} bytes)`, `单个批次不能超过 500 KB（${MAX_BATCH_BYTES} 字节）`) },
   ...Object.fromEntries(
-    EVENT_TYPES.map((t) => [`/v1/${t}`, { code: 'EVENT_TOO_LARGE', message: `An event may be at most 32 KB (${MAX_EVENT_BYTES} bytes)` }]),
+    EVENT_TYPES.map((t) => [`/v1/${t}`, { code: 'EVENT_TOO_LARGE', message: say(`An event may be at most 32 KB (${MAX_EVENT_BYTES} bytes)`, `单个事件不能超过 32 KB（${MAX_EVENT_BYTES} 字节）`) }]),
   ),
 };
 
@@ -45,7 +46,8 @@ export function ingestRoutes(app: FastifyInstance, deps: { ingest: IngestService
       const parsed = BatchRequest.safeParse(req.body);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new UserError('BATCH_INVALID', `${jsonPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`, { field: jsonPath(issue?.path ?? []) || 'batch' });
+        const at = jsonPath(issue?.path ?? []);
+        throw new UserError('BATCH_INVALID', say(`${at}: ${issue?.message ?? 'invalid'}`, `${at}: ${issue?.message ?? '无效'}`), { field: at || 'batch' });
       }
       const { batch, sentAt, context } = parsed.data;
       const result = await deps.ingest.ingest(workspaceOf(req), batch, { batchSentAt: sentAt, batchContext: context, pathPrefix: 'batch' });

@@ -4,6 +4,7 @@ import type { DialectName } from '../db/dialect.js';
 import type { StagedBatch } from '../events/event.store.js';
 import type { Clock } from '../platform/clock.js';
 import { OperationalError, UnexpectedError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import { startModuleWorker } from '../platform/threads.js';
 import type { IngestPipeline } from './ingest.pipeline.js';
 import type { ProcessedBatch } from './ingest.processor.js';
@@ -27,6 +28,8 @@ export interface WireError {
   operational: boolean;
   code: string;
   message: string;
+  /** The Chinese message of an operational error. */
+  zh?: string;
 }
 
 export interface WorkerData {
@@ -37,12 +40,12 @@ export interface WorkerData {
 }
 
 export function toWire(err: unknown): WireError {
-  if (err instanceof OperationalError) return { operational: true, code: err.code, message: err.message };
+  if (err instanceof OperationalError) return { operational: true, code: err.code, message: err.message, zh: err.zh };
   return { operational: false, code: 'INTERNAL', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
 }
 
 function fromWire(e: WireError): Error {
-  return e.operational ? new OperationalError(e.code, e.message) : new UnexpectedError(`ingest worker: ${e.message}`);
+  return e.operational ? new OperationalError(e.code, say(e.message, e.zh ?? e.message)) : new UnexpectedError(`ingest worker: ${e.message}`);
 }
 
 /**
@@ -116,7 +119,7 @@ export function createWorkerPipeline(deps: {
       // error, and a retry is harmless (messageId dedupe).
       for (const [id, p] of pending) {
         pending.delete(id);
-        p.reject(new OperationalError('INGEST_UNAVAILABLE', 'The ingest worker stopped; try again'));
+        p.reject(new OperationalError('INGEST_UNAVAILABLE', say('The ingest worker stopped; try again', '事件接入服务已停止，请重试')));
       }
       refresh();
       deps.onError(new UnexpectedError(`ingest worker exited with code ${code}; restarting`));
@@ -147,8 +150,8 @@ export function createWorkerPipeline(deps: {
   }
 
   function call(make: (id: number) => ToWorker): Promise<void> {
-    if (stopping) return Promise.reject(new OperationalError('INGEST_STOPPED', 'Ingest is shutting down'));
-    if (!alive) return Promise.reject(new OperationalError('INGEST_UNAVAILABLE', 'The ingest worker is restarting; try again'));
+    if (stopping) return Promise.reject(new OperationalError('INGEST_STOPPED', say('Ingest is shutting down', '事件接入服务正在关闭')));
+    if (!alive) return Promise.reject(new OperationalError('INGEST_UNAVAILABLE', say('The ingest worker is restarting; try again', '事件接入服务正在重启，请重试')));
     return new Promise<void>((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });

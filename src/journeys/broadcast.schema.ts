@@ -9,7 +9,7 @@ export type BroadcastStatus = z.infer<typeof BroadcastStatus>;
 /** Local times in each customer's zone during which nothing is sent; sends due then wait until `end`. */
 export const BroadcastQuietHours = z
   .object({ start: TimeOfDay, end: TimeOfDay })
-  .refine((q) => q.start !== q.end, { message: 'quiet hours must start and end at different times', path: ['end'] });
+  .refine((q) => q.start !== q.end, { message: 'quiet hours must start and end at different times', path: ['end'], params: { zh: '免打扰时段的开始和结束时间不能相同' } });
 export type BroadcastQuietHours = z.infer<typeof BroadcastQuietHours>;
 
 export const BroadcastVariant = z.object({ key: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), templateId: z.string().min(1).max(100) });
@@ -23,7 +23,7 @@ export const AbTest = z
     winnerMetric: z.enum(['open', 'click']),
     testWindowMinutes: z.number().int().min(1).max(7 * 24 * 60),
   })
-  .refine((t) => new Set(t.variants.map((v) => v.key)).size === t.variants.length, { message: 'variant keys must differ', path: ['variants'] });
+  .refine((t) => new Set(t.variants.map((v) => v.key)).size === t.variants.length, { message: 'variant keys must differ', path: ['variants'], params: { zh: '各变体的 key 不能重复' } });
 export type AbTest = z.infer<typeof AbTest>;
 
 export const BroadcastCreate = z.object({

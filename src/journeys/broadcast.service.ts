@@ -9,6 +9,7 @@ import { audit } from '../platform/audit.js';
 import type { Clock } from '../platform/clock.js';
 import { assertUnreachable, notFound, UserError } from '../platform/errors.js';
 import { newId, toIso, toIsoOrNull } from '../platform/ids.js';
+import { say } from '../platform/language.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import type { SegmentService } from '../segments/segment.service.js';
 import type { JobQueue } from '../queue/queue.js';
@@ -73,7 +74,7 @@ export function createBroadcastService(deps: {
 
   async function row(workspaceId: string, id: string): Promise<repo.BroadcastRow> {
     const r = await repo.findBroadcast(db, workspaceId, id);
-    if (!r) throw notFound('Broadcast', 'id');
+    if (!r) throw notFound(say('Broadcast', '群发'), 'id');
     return r;
   }
 
@@ -107,7 +108,7 @@ export function createBroadcastService(deps: {
 
   /** What create and update check before writing: the segment and every template exist. */
   async function checkSettings(workspaceId: string, input: BroadcastCreate): Promise<void> {
-    if (!(await deps.segmentExists(workspaceId, input.segmentId))) throw new UserError('BROADCAST_UNKNOWN_SEGMENT', `There is no segment "${input.segmentId}"`, { field: 'segmentId' });
+    if (!(await deps.segmentExists(workspaceId, input.segmentId))) throw new UserError('BROADCAST_UNKNOWN_SEGMENT', say(`There is no segment "${input.segmentId}"`, `分群 "${input.segmentId}" 不存在`), { field: 'segmentId' });
     await checkTemplate(workspaceId, input.templateId, 'templateId');
     for (const [i, v] of (input.abTest?.variants ?? []).entries()) await checkTemplate(workspaceId, v.templateId, `abTest.variants[${i}].templateId`);
   }
@@ -116,7 +117,7 @@ export function createBroadcastService(deps: {
     try {
       await messaging.templates.get(workspaceId, templateId);
     } catch (err) {
-      if (err instanceof UserError && err.status === 404) throw new UserError('BROADCAST_UNKNOWN_TEMPLATE', `There is no template "${templateId}"`, { field });
+      if (err instanceof UserError && err.status === 404) throw new UserError('BROADCAST_UNKNOWN_TEMPLATE', say(`There is no template "${templateId}"`, `模板 "${templateId}" 不存在`), { field });
       throw err;
     }
   }
@@ -201,7 +202,7 @@ export function createBroadcastService(deps: {
       const r = await row(workspaceId, id);
       const now = clock.now();
       if (!(await repo.updateBroadcast(db, workspaceId, id, ['scheduled'], { status: 'draft', updated_at: now }))) {
-        throw new UserError('BROADCAST_NOT_SCHEDULED', `Only a scheduled broadcast that has not started can go back to draft; this one is ${r.status}`, { status: 409 });
+        throw new UserError('BROADCAST_NOT_SCHEDULED', say(`Only a scheduled broadcast that has not started can go back to draft; this one is ${r.status}`, `只有尚未开始的定时群发才能退回草稿；该群发当前为“${statusZh(r.status)}”`), { status: 409 });
       }
       await audit(db, { workspaceId, actor, action: 'broadcast.unschedule', target: id, data: {}, at: now });
       return view(await row(workspaceId, id));
@@ -211,7 +212,7 @@ export function createBroadcastService(deps: {
       const r = await row(workspaceId, id);
       const now = clock.now();
       if (!(await repo.updateBroadcast(db, workspaceId, id, ['draft', 'scheduled', 'sending'], { status: 'cancelled', finished_at: now, updated_at: now }))) {
-        throw new UserError('BROADCAST_FINISHED', `The broadcast is already ${r.status}`, { status: 409 });
+        throw new UserError('BROADCAST_FINISHED', say(`The broadcast is already ${r.status}`, `该群发已是“${statusZh(r.status)}”状态`), { status: 409 });
       }
       await audit(db, { workspaceId, actor, action: 'broadcast.cancel', target: id, data: {}, at: now });
       return view(await row(workspaceId, id));
@@ -392,7 +393,10 @@ function settingsOf(input: BroadcastCreate) {
   };
 }
 
-const notDraft = (status: string) => new UserError('BROADCAST_NOT_DRAFT', `The broadcast is already ${status}; only a draft can be changed or sent`, { status: 409 });
+/** A status as the dashboard names it in Chinese (journeys.zh.ts). */
+const STATUS_ZH: Record<string, string> = { draft: '草稿', scheduled: '已定时', sending: '发送中', sent: '已发送', cancelled: '已取消' } satisfies Record<BroadcastStatus, string>;
+const statusZh = (status: string): string => STATUS_ZH[status] ?? status;
+const notDraft = (status: string) => new UserError('BROADCAST_NOT_DRAFT', say(`The broadcast is already ${status}; only a draft can be changed or sent`, `该群发已是“${statusZh(status)}”状态；只有草稿可以修改或发送`), { status: 409 });
 
 function abTestOf(r: repo.BroadcastRow): AbTest | null {
   const variants = readJson<unknown[]>(r.variants, []);

@@ -7,6 +7,7 @@ import type { TableStats } from '../db/table-stats.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Clock } from '../platform/clock.js';
 import { OperationalError, UnexpectedError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import type { ProfileContact } from '../profiles/profile.contacts.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import type { JobQueue } from '../queue/queue.js';
@@ -292,7 +293,7 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
         }
         // Another worker moved the entry on since we read it: read again and re-decide.
       }
-      throw new OperationalError('JOURNEY_ENTRY_CONFLICT', `Entry ${entryId} kept changing; the job is retried`);
+      throw new OperationalError('JOURNEY_ENTRY_CONFLICT', say(`Entry ${entryId} kept changing; the job is retried`, `旅程实例 ${entryId} 持续被修改，任务将重试`));
     },
 
     async event(workspaceId, profileId, event) {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { jsonPath, UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import { JourneyDefinition } from './journey.schema.js';
+import { zodIssueZh } from '../platform/zod-text.js';
 
 /**
  * A problem found in a journey definition: a stable code (the dashboard's translation key), the
@@ -47,11 +49,22 @@ const MAX_SCHEMA_ISSUES = 50;
 
 export type ParsedJourney = { ok: true; definition: JourneyDefinition } | { ok: false; issues: JourneyIssue[] };
 
+/** The Chinese of the issues built from zod's, kept aside so JourneyIssue (the API's shape) stays as it is. */
+const zodZh = new WeakMap<JourneyIssue, string>();
+
 /** Parse a definition from outside (request body, stored JSON); structural issues carry codes and paths. */
 export function parseJourneyDefinition(raw: unknown): ParsedJourney {
-  const parsed = JourneyDefinition.safeParse(raw);
+  // reportInput: zod's zh-CN text for a wrong type names the input's type.
+  const parsed = JourneyDefinition.safeParse(raw, { reportInput: true });
   if (parsed.success) return { ok: true, definition: parsed.data };
-  return { ok: false, issues: parsed.error.issues.slice(0, MAX_SCHEMA_ISSUES).map((i) => fromZod(i, raw)) };
+  return {
+    ok: false,
+    issues: parsed.error.issues.slice(0, MAX_SCHEMA_ISSUES).map((i) => {
+      const issue = fromZod(i, raw);
+      zodZh.set(issue, zodIssueZh(i));
+      return issue;
+    }),
+  };
 }
 
 function fromZod(issue: z.core.$ZodIssue, raw: unknown): JourneyIssue {
@@ -76,11 +89,70 @@ function nodeIdAt(raw: unknown, path: readonly PropertyKey[]): string | undefine
   return typeof node.id === 'string' ? node.id : undefined;
 }
 
+/**
+ * An issue's message in Chinese. `message` is written where the issue is found (in English); the
+ * Chinese is told from the code and params, as the dashboard does. Codes from other modules'
+ * checks (a template's `TEMPLATE_*`) get a pointer to where the problem is.
+ */
+function issueZh(issue: JourneyIssue): string {
+  const parsed = zodZh.get(issue);
+  if (parsed !== undefined) return parsed;
+  const p = issue.params ?? {};
+  const str = (key: string): string => {
+    const v = p[key];
+    return Array.isArray(v) ? v.join(' → ') : String(v ?? '');
+  };
+  const node = issue.nodeId ?? '';
+  switch (issue.code) {
+    case 'JOURNEY_DUPLICATE_ID':
+      if (issue.path.startsWith('edges')) return `已有另一条连线使用 id "${str('id')}"`;
+      if (issue.path.includes('.branches[')) return `已有另一个分支使用 key "${str('id')}"`;
+      return `已有另一个节点使用 id "${str('id')}"`;
+    case 'JOURNEY_NO_ENTRY_NODE':
+      return `入口的起始节点 "${str('startNodeId')}" 不存在`;
+    case 'JOURNEY_BAD_EDGE':
+      switch (p.reason) {
+        case 'unknown_source':
+          return `连线 "${str('edgeId')}" 的起点节点不存在`;
+        case 'unknown_target':
+          return `连线 "${str('edgeId')}" 的终点节点不存在`;
+        case 'from_exit':
+          return `连线 "${str('edgeId')}" 不能从结束节点 "${node}" 引出`;
+        default:
+          return `连线 "${str('edgeId')}" 使用的出口在节点 "${node}" 上不存在`;
+      }
+    case 'JOURNEY_MISSING_HANDLE':
+      return `连线 "${str('edgeId')}" 需指明从节点 "${node}" 的哪个出口引出`;
+    case 'JOURNEY_MULTIPLE_EDGES':
+      return `节点 "${node}" 的这个出口已有另一条连线`;
+    case 'JOURNEY_DEAD_END':
+      return p.handle === null || p.handle === undefined ? `节点 "${node}" 之后没有后续步骤，请以结束节点收尾` : `节点 "${node}" 的出口 "${str('handle')}" 没有连接任何节点`;
+    case 'JOURNEY_UNREACHABLE_NODE':
+      return `从入口无法到达节点 "${node}"`;
+    case 'JOURNEY_CYCLE_WITHOUT_DELAY':
+      return `节点 ${str('nodes')} 构成了一个没有延迟或等待的循环`;
+    case 'JOURNEY_SPLIT_PERCENTAGES':
+      return `分流比例合计为 ${str('total')}，应为 100`;
+    case 'JOURNEY_INVALID_URL':
+      return 'Webhook URL 须以 http:// 或 https:// 开头';
+    case 'JOURNEY_UNKNOWN_SEGMENT':
+      return `分群 "${str('segmentId')}" 不存在`;
+    case 'JOURNEY_UNKNOWN_TEMPLATE':
+      return `模板 "${str('templateId')}" 不存在`;
+    case 'JOURNEY_TEMPLATE_CHANNEL':
+      return `模板 "${str('templateId')}" 的渠道与节点 "${node}" 的渠道不一致`;
+    default:
+      if (p.templateId !== undefined) return `节点 "${node}" 使用的模板 "${str('templateId')}" 未通过检查（${issue.code}），请在模板编辑器中查看`;
+      return `旅程配置有误（${issue.code}）：${issue.path}`;
+  }
+}
+
 /** Issues as the API's UserError: the first issue's code and path; all of them in `details.issues`. */
 export function journeyIssuesError(issues: readonly JourneyIssue[]): UserError {
   const first = issues[0];
-  return new UserError(first?.code ?? 'JOURNEY_INVALID', first?.message ?? 'Invalid journey', {
+  return new UserError(first?.code ?? 'JOURNEY_INVALID', first ? say(first.message, issueZh(first)) : say('Invalid journey', '旅程配置无效'), {
     field: first?.path ?? null,
-    details: { issues },
+    // Each issue's message in both languages: the error handler sends the caller's.
+    details: { issues: issues.map((i) => ({ ...i, message: say(i.message, issueZh(i)) })) },
   });
 }

@@ -33,7 +33,7 @@ export const TimeZone = z
   .string()
   .min(1)
   .max(64)
-  .refine(isTimeZone, { message: 'an IANA time zone such as Asia/Shanghai', params: { code: 'JOURNEY_INVALID_TIMEZONE' } });
+  .refine(isTimeZone, { message: 'an IANA time zone such as Asia/Shanghai', params: { code: 'JOURNEY_INVALID_TIMEZONE', zh: '应为 IANA 时区，例如 Asia/Shanghai' } });
 
 export const JourneyDelayUnit = z.enum(['minutes', 'hours', 'days']);
 export type JourneyDelayUnit = z.infer<typeof JourneyDelayUnit>;
@@ -198,7 +198,7 @@ export type ExitCondition = z.infer<typeof ExitCondition>;
 /** Sends on these channels that fall inside [start, end) local time wait until `end`. */
 export const QuietHours = z
   .object({ start: TimeOfDay, end: TimeOfDay, channels: z.array(Channel).min(1).default(['email', 'sms']) })
-  .refine((q) => q.start !== q.end, { message: 'quiet hours must start and end at different times', path: ['end'] });
+  .refine((q) => q.start !== q.end, { message: 'quiet hours must start and end at different times', path: ['end'], params: { zh: '免打扰时段的开始和结束时间不能相同' } });
 export type QuietHours = z.infer<typeof QuietHours>;
 
 export const JourneySettings = z.object({

@@ -10,6 +10,7 @@ import { audit } from '../platform/audit.js';
 import type { Clock } from '../platform/clock.js';
 import { notFound, UserError } from '../platform/errors.js';
 import { newId, toIso, toIsoOrNull } from '../platform/ids.js';
+import { say } from '../platform/language.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import type { SegmentDefinition } from '../segments/segment.schema.js';
 import type { z } from 'zod';
@@ -49,6 +50,9 @@ export interface JourneyServiceDeps {
   workspaceTimezone?(workspaceId: string): Promise<string>;
 }
 
+/** A lifecycle status as the dashboard names it in Chinese (journeys.zh.ts). */
+const STATUS_ZH: Record<JourneyLifecycle, string> = { draft: '草稿', active: '运行中', paused: '已暂停', archived: '已归档' };
+
 /** Which lifecycle moves are allowed (archived is final). */
 const MOVES: Record<JourneyLifecycle, readonly JourneyLifecycle[]> = {
   draft: ['archived'],
@@ -62,7 +66,7 @@ export function createJourneyService(deps: JourneyServiceDeps): JourneyService {
 
   async function row(workspaceId: string, id: string): Promise<repo.JourneyRow> {
     const r = await repo.findJourney(db, workspaceId, id);
-    if (!r) throw notFound('Journey', 'id');
+    if (!r) throw notFound(say('Journey', '客户旅程'), 'id');
     return r;
   }
 
@@ -119,7 +123,7 @@ export function createJourneyService(deps: JourneyServiceDeps): JourneyService {
 
     async update(workspaceId, id, input, actor) {
       const current = await row(workspaceId, id);
-      if (current.status === 'archived') throw new UserError('JOURNEY_ARCHIVED', 'An archived journey cannot be edited', { status: 409 });
+      if (current.status === 'archived') throw new UserError('JOURNEY_ARCHIVED', say('An archived journey cannot be edited', '已归档的旅程无法编辑'), { status: 409 });
       const now = clock.now();
       await repo.updateJourney(db, workspaceId, id, {
         ...(input.name !== undefined ? { name: input.name } : {}),
@@ -132,7 +136,7 @@ export function createJourneyService(deps: JourneyServiceDeps): JourneyService {
 
     async publish(workspaceId, id, actor) {
       const current = await row(workspaceId, id);
-      if (current.status === 'archived') throw new UserError('JOURNEY_ARCHIVED', 'An archived journey cannot be published', { status: 409 });
+      if (current.status === 'archived') throw new UserError('JOURNEY_ARCHIVED', say('An archived journey cannot be published', '已归档的旅程无法发布'), { status: 409 });
       const parsed = parseJourneyDefinition(readJson<unknown>(current.draft, {}));
       if (!parsed.ok) throw journeyIssuesError(parsed.issues);
       const issues = await validateJourney(parsed.definition, {
@@ -156,8 +160,8 @@ export function createJourneyService(deps: JourneyServiceDeps): JourneyService {
       const current = await row(workspaceId, id);
       const from = lifecycle(current.status);
       if (from === status) return view(current);
-      if (!MOVES[from].includes(status)) throw new UserError('JOURNEY_BAD_TRANSITION', `A ${from} journey cannot become ${status}`, { status: 409, field: 'status' });
-      if (status === 'active' && current.current_version === null) throw new UserError('JOURNEY_NOT_PUBLISHED', 'Publish the journey first', { status: 409 });
+      if (!MOVES[from].includes(status)) throw new UserError('JOURNEY_BAD_TRANSITION', say(`A ${from} journey cannot become ${status}`, `旅程不能从“${STATUS_ZH[from]}”变为“${STATUS_ZH[status]}”`), { status: 409, field: 'status' });
+      if (status === 'active' && current.current_version === null) throw new UserError('JOURNEY_NOT_PUBLISHED', say('Publish the journey first', '请先发布旅程'), { status: 409 });
       const now = clock.now();
       await repo.updateJourney(db, workspaceId, id, { status, updated_at: now });
       await audit(db, { workspaceId, actor, action: `journey.${status}`, target: id, data: {}, at: now });

@@ -222,6 +222,9 @@ describe('publish checks through callbacks', () => {
     assert.ok(err instanceof UserError);
     assert.equal(err.code, 'JOURNEY_NO_ENTRY_NODE');
     assert.equal(err.field, 'entry.startNodeId');
-    assert.deepEqual(err.details, { issues });
+    // Every issue, its message in both languages (the error handler sends the caller's).
+    const details = err.details as { issues: { message: { en: string; zh: string } }[] };
+    assert.deepEqual(details.issues.map((i) => ({ ...i, message: i.message.en })), issues);
+    for (const i of details.issues) assert.match(i.message.zh, /[\u4e00-\u9fff]/);
   });
 });

@@ -8,10 +8,12 @@ import type { Clock } from '../platform/clock.js';
 import { decrypt, encrypt } from '../platform/crypto.js';
 import { jsonPath, notFound, UserError } from '../platform/errors.js';
 import { toIso } from '../platform/ids.js';
+import { say } from '../platform/language.js';
 import { EmailSettings } from './channels/email.channel.js';
 import { SmsSettings } from './channels/sms.channel.js';
 import { WebhookSettings } from './channels/webhook.channel.js';
 import { secretsEqual } from './signing.js';
+import { zodIssueZh } from '../platform/zod-text.js';
 
 /**
  * Per-workspace channel settings. The secret fields (SMTP password, DKIM key, SMS auth token,
@@ -152,11 +154,11 @@ export function createChannelSettingsService(deps: { db: Kysely<Database>; clock
         const kept = current?.secret[path.join('.')];
         if ((given === undefined || given === MASK) && kept !== undefined && (path.length === 1 || isObj(getPath(incoming, path.slice(0, -1))))) setPath(incoming, path, kept);
       }
-      const parsed = SCHEMAS[kind].safeParse(incoming);
+      const parsed = SCHEMAS[kind].safeParse(incoming, { reportInput: true });
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const field = jsonPath(issue?.path ?? [], 'settings');
-        throw new UserError('CHANNEL_SETTINGS_INVALID', `${field}: ${issue?.message ?? 'invalid'}`, { field, details: parsed.error.issues.slice(0, 10).map((i) => ({ field: jsonPath(i.path, 'settings'), message: i.message })) });
+        throw new UserError('CHANNEL_SETTINGS_INVALID', say(`${field}: ${issue?.message ?? 'invalid'}`, `${field}: ${issue ? zodIssueZh(issue) : '无效'}`), { field, details: parsed.error.issues.slice(0, 10).map((i) => ({ field: jsonPath(i.path, 'settings'), message: say(i.message, zodIssueZh(i)) })) });
       }
       // The parsed value is a plain JSON object (zod output of an object schema).
       await write(workspaceId, kind, parsed.data as Obj);
@@ -167,7 +169,7 @@ export function createChannelSettingsService(deps: { db: Kysely<Database>; clock
 
     async remove(workspaceId, kind, actor) {
       const result = await db.deleteFrom('channel_settings').where('workspace_id', '=', workspaceId).where('kind', '=', kind).executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0) throw notFound('Channel settings', 'kind');
+      if (Number(result.numDeletedRows) === 0) throw notFound(say('Channel settings', '渠道设置'), 'kind');
       await audit(db, { workspaceId, actor, action: 'channel_settings.remove', target: kind, at: clock.now() });
       changed(workspaceId, kind);
     },
@@ -184,8 +186,8 @@ export function createChannelSettingsService(deps: { db: Kysely<Database>; clock
     async load(workspaceId, kind) {
       const s = await stored(workspaceId, kind);
       if (!s) return null;
-      const parsed = SCHEMAS[kind].safeParse(join(kind, s.plain, s.secret));
-      if (!parsed.success) throw new UserError('CHANNEL_SETTINGS_INVALID', `The stored ${kind} settings are no longer valid: ${parsed.error.issues[0]?.message ?? ''}`, { field: 'kind' });
+      const parsed = SCHEMAS[kind].safeParse(join(kind, s.plain, s.secret), { reportInput: true });
+      if (!parsed.success) throw new UserError('CHANNEL_SETTINGS_INVALID', say(`The stored ${kind} settings are no longer valid: ${parsed.error.issues[0]?.message ?? ''}`, `已保存的 ${kind} 设置已失效：${parsed.error.issues[0] ? zodIssueZh(parsed.error.issues[0]) : ''}`), { field: 'kind' });
       // SCHEMAS[kind] parses to ParsedSettings[kind]; TypeScript cannot follow the generic index.
       return { settings: parsed.data as ParsedSettings[typeof kind], updatedAt: s.updatedAt };
     },

@@ -5,6 +5,7 @@ import { audit } from '../platform/audit.js';
 import type { Clock } from '../platform/clock.js';
 import { assertUnreachable, notFound, UserError } from '../platform/errors.js';
 import { newId, toIso } from '../platform/ids.js';
+import { say } from '../platform/language.js';
 import { normalizeEmail, normalizePhone } from '../profiles/identity.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import {
@@ -121,7 +122,7 @@ export function createConsentService(deps: { db: Kysely<Database>; clock: Clock;
 
   async function group(workspaceId: string, id: string): Promise<GroupRow> {
     const r = await findGroup(db, workspaceId, id);
-    if (!r) throw notFound('Subscription group', 'id');
+    if (!r) throw notFound(say('Subscription group', '订阅组'), 'id');
     return r;
   }
 
@@ -164,7 +165,7 @@ export function createConsentService(deps: { db: Kysely<Database>; clock: Clock;
     async removeGroup(workspaceId, id, actor) {
       await group(workspaceId, id);
       const users = await templatesInGroup(db, workspaceId, id);
-      if (users.length) throw new UserError('SUBSCRIPTION_GROUP_IN_USE', `Templates send under this group: ${users.map((t) => t.name).join(', ')}`, { status: 409, field: 'id' });
+      if (users.length) throw new UserError('SUBSCRIPTION_GROUP_IN_USE', say(`Templates send under this group: ${users.map((t) => t.name).join(', ')}`, `以下模板正在使用该订阅组：${users.map((t) => t.name).join('、')}`), { status: 409, field: 'id' });
       const now = clock.now();
       await updateGroup(db, workspaceId, id, { status: 'archived', updated_at: now });
       await audit(db, { workspaceId, actor, action: 'subscription_group.archive', target: id, at: now });
@@ -205,7 +206,7 @@ export function createConsentService(deps: { db: Kysely<Database>; clock: Clock;
 
     async addSuppression(workspaceId, input, actor) {
       const address = normalizeAddress(input.channel, input.address);
-      if (!address) throw new UserError('SUPPRESSION_INVALID_ADDRESS', `Not a valid ${input.channel === 'email' ? 'email address' : 'phone number'}: ${input.address}`, { field: 'address' });
+      if (!address) throw new UserError('SUPPRESSION_INVALID_ADDRESS', say(`Not a valid ${input.channel === 'email' ? 'email address' : 'phone number'}: ${input.address}`, `${input.channel === 'email' ? '邮箱地址' : '手机号'}无效：${input.address}`), { field: 'address' });
       const now = clock.now();
       const added = await insertSuppression(db, { workspace_id: workspaceId, channel: input.channel, address, reason: input.reason, note: input.note ?? null, message_id: input.messageId ?? null, created_at: now });
       if (added) await audit(db, { workspaceId, actor, action: 'suppression.add', target: `${input.channel}:${address}`, data: { reason: input.reason }, at: now });
@@ -214,7 +215,7 @@ export function createConsentService(deps: { db: Kysely<Database>; clock: Clock;
 
     async removeSuppression(workspaceId, channel, raw, actor) {
       const address = normalizeAddress(channel, raw) ?? raw.trim().toLowerCase();
-      if (!(await deleteSuppression(db, workspaceId, channel, address))) throw notFound('Suppression', 'address');
+      if (!(await deleteSuppression(db, workspaceId, channel, address))) throw notFound(say('Suppression', '屏蔽名单记录'), 'address');
       await audit(db, { workspaceId, actor, action: 'suppression.remove', target: `${channel}:${address}`, at: clock.now() });
     },
 
@@ -232,7 +233,7 @@ export function createConsentService(deps: { db: Kysely<Database>; clock: Clock;
     },
 
     async removeCap(workspaceId, channel, actor) {
-      if (!(await deleteCap(db, workspaceId, channel))) throw notFound('Frequency cap', 'channel');
+      if (!(await deleteCap(db, workspaceId, channel))) throw notFound(say('Frequency cap', '频率上限设置'), 'channel');
       await audit(db, { workspaceId, actor, action: 'frequency_cap.remove', target: channel, at: clock.now() });
     },
 

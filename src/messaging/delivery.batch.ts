@@ -6,6 +6,7 @@ import { withTransaction } from '../db/transaction.js';
 import type { Clock } from '../platform/clock.js';
 import { notFound, UserError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
+import { say } from '../platform/language.js';
 import type { ProfileContact } from '../profiles/profile.contacts.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import type { SendResult } from './channels/channel.js';
@@ -216,7 +217,7 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
     const templates = new Map<string, TemplateRow>();
     for (const id of new Set(fresh.map((f) => f.request.templateId))) {
       const t = await findTemplate(db, workspaceId, id);
-      if (!t) throw notFound('Template', 'templateId');
+      if (!t) throw notFound(say('Template', '模板'), 'templateId');
       templates.set(id, t);
     }
     const contacts = new Map<string, ProfileContact>();
@@ -227,7 +228,7 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
       else unread.push(f.request.profileId);
     }
     if (unread.length > 0) for (const [id, c] of await h.profiles.contacts(workspaceId, unread)) contacts.set(id, c);
-    for (const f of fresh) if (!contacts.has(f.request.profileId)) throw notFound('Profile', 'profileId');
+    for (const f of fresh) if (!contacts.has(f.request.profileId)) throw notFound(say('Profile', '客户'), 'profileId');
     return { workspaceId, fresh, stored, repeats, templates, contacts };
   }
 

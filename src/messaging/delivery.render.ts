@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Clock } from '../platform/clock.js';
 import { assertUnreachable, notFound } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import type { MessagePayload, StoredRequest } from './message.payload.js';
 import type { MessageRow } from './message.repository.js';
 import { findTemplate, type TemplateRow } from './template.repository.js';
@@ -75,7 +76,7 @@ export const renderTarget = (r: Pick<MessageRow, 'workspace_id' | 'id' | 'kind' 
  */
 export async function renderPayload(deps: RenderDeps, r: MessageRow, request: StoredRequest): Promise<MessagePayload> {
   const t = r.template_id ? await (deps.template ? deps.template(r.template_id) : findTemplate(deps.db, r.workspace_id, r.template_id)) : undefined;
-  if (!t) throw notFound('Template', 'templateId');
+  if (!t) throw notFound(say('Template', '模板'), 'templateId');
   const ctx = await deps.templates.context(r.workspace_id, r.profile_id ?? request.renderProfileId, { event: request.event, journey: request.journey, message: {} });
   return renderParsed(parsedTemplate(t), renderTarget(r), ctx, deps.tracking, deps.clock);
 }

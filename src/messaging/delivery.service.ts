@@ -6,6 +6,7 @@ import { withTransaction } from '../db/transaction.js';
 import type { Clock } from '../platform/clock.js';
 import { notFound, UserError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
+import { say } from '../platform/language.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import type { JobQueue } from '../queue/queue.js';
 import type { SendResult } from './channels/channel.js';
@@ -157,7 +158,7 @@ export function createDeliveryService(deps: {
 
   async function reread(r: MessageRow): Promise<MessageRow> {
     const fresh = await findMessage(db, r.workspace_id, r.id);
-    if (!fresh) throw notFound('Message', 'id');
+    if (!fresh) throw notFound(say('Message', '消息'), 'id');
     return fresh;
   }
 
@@ -365,7 +366,7 @@ export function createDeliveryService(deps: {
       const existing = await findByKey(db, request.workspaceId, request.idempotencyKey);
       if (existing) return resume(existing, true);
       const template = await findTemplate(db, request.workspaceId, request.templateId);
-      if (!template) throw notFound('Template', 'templateId');
+      if (!template) throw notFound(say('Template', '模板'), 'templateId');
       const profile = await deps.profiles.get(request.workspaceId, request.profileId, 0);
       const now = clock.now();
       const row = newMessageRow({
@@ -388,7 +389,7 @@ export function createDeliveryService(deps: {
 
     async attempt(workspaceId, messageId) {
       const r = await findMessage(db, workspaceId, messageId);
-      if (!r) throw notFound('Message', 'id');
+      if (!r) throw notFound(say('Message', '消息'), 'id');
       return resume(r, false);
     },
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { notFound } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import { findMessage, listMessages, messageEvents } from './message.repository.js';
 import type { MessageDetail, MessageList, MessageQuery } from './message.schema.js';
@@ -43,7 +44,7 @@ export function createMessageService(deps: { db: Kysely<Database>; profiles: Pro
 
     async get(workspaceId, id) {
       const row = await findMessage(db, workspaceId, id);
-      if (!row) throw notFound('Message', 'id');
+      if (!row) throw notFound(say('Message', '消息'), 'id');
       return { ...toMessageView(row), events: (await messageEvents(db, workspaceId, id)).map(toEventView) };
     },
 

@@ -52,22 +52,6 @@ export function maskAddress(address: string | null): string | null {
   return address.length > 4 ? `${address.slice(0, 3)}${'*'.repeat(Math.max(0, address.length - 7))}${address.slice(-4)}` : '****';
 }
 
-/** Pick en or zh from an Accept-Language header (RFC 9110 §12.5.4), highest q first. */
-export function localeFromAcceptLanguage(header: string | undefined): Locale | null {
-  if (!header) return null;
-  const ranked = header
-    .split(',')
-    .map((part, i) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-      return { lang: tag.trim().toLowerCase().split('-')[0] ?? '', q: q === undefined ? 1 : Number(q), i };
-    })
-    .filter((x) => x.q > 0)
-    .sort((a, b) => b.q - a.q || a.i - b.i);
-  const hit = ranked.find((x) => x.lang === 'zh' || x.lang === 'en');
-  return hit ? (hit.lang === 'zh' ? 'zh' : 'en') : null;
-}
-
 /** The language of a trait value such as 'zh-CN' or 'en_US'. */
 export function localeFromTrait(value: unknown): Locale | null {
   if (typeof value !== 'string') return null;

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../platform/errors.js';
+import { languageFromAcceptLanguage, say } from '../platform/language.js';
 import { ErrorBody } from '../platform/platform.schema.js';
 import { EmailFeedback, FeedbackResult, TwilioStatusCallback } from './feedback.schema.js';
 import type { FeedbackService } from './feedback.service.js';
@@ -79,7 +80,7 @@ export function publicMessagingRoutes(app: FastifyInstance, deps: { tracking: Tr
       schema: { hide: true, params: Token },
       handler: async (req, reply) => {
         const file = req.params['*'];
-        if (!file.endsWith('.gif')) throw new UserError('TRACKING_INVALID_LINK', 'This link is not valid', { status: 400, field: 'token' });
+        if (!file.endsWith('.gif')) throw new UserError('TRACKING_INVALID_LINK', say('This link is not valid', '此链接无效'), { status: 400, field: 'token' });
         await deps.tracking.open(file.slice(0, -4), { userAgent: req.headers['user-agent'] });
         return noStore(reply).type('image/gif').send(PIXEL_GIF);
       },
@@ -115,7 +116,7 @@ export function publicMessagingRoutes(app: FastifyInstance, deps: { tracking: Tr
           try {
             await deps.unsubscribe.oneClick(req.params['*']);
           } catch (err) {
-            if (err instanceof UserError) return reply.code(err.status).type('text/plain; charset=utf-8').send(err.message);
+            if (err instanceof UserError) return reply.code(err.status).type('text/plain; charset=utf-8').send(err.in(languageFromAcceptLanguage(req.headers['accept-language']) ?? 'en'));
             throw err;
           }
           return noStore(reply).type('text/plain; charset=utf-8').send(oneClickConfirmation());
@@ -127,7 +128,7 @@ export function publicMessagingRoutes(app: FastifyInstance, deps: { tracking: Tr
 
     const Workspace = z.object({ workspaceId: z.string().min(1).max(100) });
     const SecretQuery = z.object({ secret: z.string().max(512).optional() });
-    const denied = () => new UserError('WEBHOOK_UNAUTHORIZED', 'Send the workspace inbound secret as a Bearer token, Basic password or ?secret=', { status: 401, field: 'authorization' });
+    const denied = () => new UserError('WEBHOOK_UNAUTHORIZED', say('Send the workspace inbound secret as a Bearer token, Basic password or ?secret=', '请提供工作区的入站密钥：Bearer 令牌、Basic 认证密码或 ?secret= 参数均可'), { status: 401, field: 'authorization' });
 
     r.post('/api/v1/webhooks/email/:workspaceId', {
       config: { access: 'public' },

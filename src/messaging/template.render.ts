@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache';
 import type { CatalogItem } from '../catalog/catalog.schema.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { OperationalError, UserError, UnexpectedError, assertUnreachable, jsonPath } from '../platform/errors.js';
+import { say, type Bilingual } from '../platform/language.js';
 import type { EmailContent, Locale, TemplateBody, TemplateIssue, WebhookContent } from './template.schema.js';
 import { HOST, date, dateFormat, hostOf, jsonEscape, liquidEscape, liquidEscapeOnce, money, number, numberFormat, toNumber, type RenderHost } from './template.filters.js';
 import { htmlToText, smsSegments, type SmsEncoding } from './template.text.js';
@@ -61,6 +62,15 @@ const safeUrl = (u: string | null): string | null => (u !== null && /^https?:\/\
 const HEADING: Record<Locale, string> = { en: 'Recommended for you', zh: '为你推荐' };
 const MAX_RECOMMENDATIONS = 12;
 
+/** A fault in how a template uses one of our tags, in both languages (liquidIssue shows it). */
+class TagFault extends Error {
+  readonly zh: string;
+  constructor(message: Bilingual) {
+    super(message.en);
+    this.zh = message.zh;
+  }
+}
+
 /** `{% recommend n: 4 %}`: products from the render context's provider as a grid (HTML), lines (text) or an array (JSON). */
 class RecommendTag extends Tag {
   private readonly hash: Hash;
@@ -68,9 +78,9 @@ class RecommendTag extends Tag {
     super(token, remain, liquid);
     this.hash = new Hash(this.tokenizer, liquid.options.keyValueSeparator);
     for (const [key, value] of Object.entries(this.hash.hash)) {
-      if (key !== 'n') throw new Error(`recommend takes only n (how many products), not "${key}"`);
+      if (key !== 'n') throw new TagFault(say(`recommend takes only n (how many products), not "${key}"`, `recommend 只接受参数 n（商品数量），不支持 "${key}"`));
       if (value && TypeGuards.isNumberToken(value) && !(value.content >= 1 && value.content <= MAX_RECOMMENDATIONS && Number.isInteger(value.content)))
-        throw new Error(`recommend n must be a whole number from 1 to ${MAX_RECOMMENDATIONS}`);
+        throw new TagFault(say(`recommend n must be a whole number from 1 to ${MAX_RECOMMENDATIONS}`, `recommend 的 n 必须是 1 到 ${MAX_RECOMMENDATIONS} 之间的整数`));
     }
   }
   *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
@@ -85,7 +95,8 @@ class RecommendTag extends Tag {
     } catch (err) {
       // A recommender that fails is an outage, not a fault in the template: retry later.
       if (err instanceof UserError || err instanceof OperationalError) throw err;
-      throw new OperationalError('TEMPLATE_RECOMMENDATIONS_FAILED', `Recommendations failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new OperationalError('TEMPLATE_RECOMMENDATIONS_FAILED', say(`Recommendations failed: ${reason}`, `获取推荐商品失败：${reason}`), { cause: err });
     }
     if (!Array.isArray(products)) throw new UnexpectedError('recommendation provider returned a non-array');
     emitter.write(renderProducts(products.slice(0, n), host));
@@ -137,7 +148,7 @@ function renderProducts(products: Product[], host: RenderHost): string {
 class UnsupportedTag extends Tag {
   constructor(token: TagToken, remain: TopLevelToken[], liquid: Liquid) {
     super(token, remain, liquid);
-    throw new Error(`the ${token.name} tag is not available in message templates`);
+    throw new TagFault(say(`the ${token.name} tag is not available in message templates`, `消息模板不支持 ${token.name} 标签`));
   }
   render(): void {}
 }
@@ -245,18 +256,33 @@ function renderFast(parts: readonly FastPart[], scope: Record<string, unknown>, 
 /** The liquid engine for a mode (static analysis in template.validate.ts). */
 export const engineFor = (mode: FieldMode): Liquid => engines[mode];
 
+/** A template issue with its message in both languages (TemplateIssue, the API's shape, carries the English). */
+export type BilingualIssue = Omit<TemplateIssue, 'message'> & { message: Bilingual };
+
+/** liquidjs's commonest syntax errors in Chinese; any other is shown as liquidjs words it. */
+function syntaxZh(message: string): string {
+  const unclosed = /^(output|tag|raw) (.+) not closed$/s.exec(message);
+  if (unclosed) return `${unclosed[1] === 'output' ? '输出' : unclosed[1] === 'tag' ? '标签' : 'raw 块'} ${unclosed[2]} 没有闭合`;
+  const illegal = /^illegal tag: (.+)$/s.exec(message);
+  if (illegal) return `标签写法有误：${illegal[1]}`;
+  const expression = /^invalid value expression: (.+)$/s.exec(message);
+  if (expression) return `表达式无效：${expression[1]}`;
+  return `模板语法有误：${message}`;
+}
+
 /** A liquid error as a template issue: what kind, the message without liquid's position suffix, and the position. */
-export function liquidIssue(err: LiquidError, path: string): TemplateIssue {
+export function liquidIssue(err: LiquidError, path: string): BilingualIssue {
   const [line, column] = err.token.getPosition();
   const message = (err.originalError?.message ?? err.message).replace(/, line:\d+, col:\d+$/, '');
-  const at = ` (line ${line}, column ${column})`;
-  if (!(err instanceof ParseError || err instanceof TokenizationError)) return { code: 'TEMPLATE_RENDER_FAILED', path, message: message + at, line, column };
+  const own = err.originalError instanceof TagFault ? err.originalError.zh : null;
+  const at = (en: string, zh: string): Bilingual => say(`${en} (line ${line}, column ${column})`, `${zh}（第 ${line} 行，第 ${column} 列）`);
+  if (!(err instanceof ParseError || err instanceof TokenizationError)) return { code: 'TEMPLATE_RENDER_FAILED', path, message: at(message, own ?? `渲染出错：${message}`), line, column };
   const filter = /^undefined filter: (.+)$/.exec(message);
-  if (filter) return { code: 'TEMPLATE_UNKNOWN_FILTER', path, message: `Unknown filter "${filter[1]}"${at}`, line, column };
+  if (filter) return { code: 'TEMPLATE_UNKNOWN_FILTER', path, message: at(`Unknown filter "${filter[1]}"`, `未知过滤器 "${filter[1]}"`), line, column };
   const tag = /^tag "([^"]+)" not found$/.exec(message);
-  if (tag) return { code: 'TEMPLATE_UNKNOWN_TAG', path, message: `Unknown tag "${tag[1]}"${at}`, line, column };
-  if (/tag is not available in message templates$/.test(message)) return { code: 'TEMPLATE_UNKNOWN_TAG', path, message: message + at, line, column };
-  return { code: 'TEMPLATE_SYNTAX', path, message: message + at, line, column };
+  if (tag) return { code: 'TEMPLATE_UNKNOWN_TAG', path, message: at(`Unknown tag "${tag[1]}"`, `未知标签 "${tag[1]}"`), line, column };
+  if (/tag is not available in message templates$/.test(message)) return { code: 'TEMPLATE_UNKNOWN_TAG', path, message: at(message, own ?? message), line, column };
+  return { code: 'TEMPLATE_SYNTAX', path, message: at(message, own ?? syntaxZh(message)), line, column };
 }
 
 /** Which language to send: the customer's `locale` trait, else the template's default, else whichever exists. */
@@ -265,7 +291,7 @@ export function chooseLocale(available: { en?: unknown; zh?: unknown }, defaultL
   const order: Locale[] = [defaultLocale, defaultLocale === 'en' ? 'zh' : 'en'];
   if (wanted === 'zh' || wanted === 'en') order.unshift(wanted);
   const found = order.find((l) => available[l] !== undefined);
-  if (!found) throw new UserError('TEMPLATE_NO_CONTENT', 'The template has no content in any language', { field: 'body.content' });
+  if (!found) throw new UserError('TEMPLATE_NO_CONTENT', say('The template has no content in any language', '模板没有任何语言的内容'), { field: 'body.content' });
   return found;
 }
 
@@ -367,19 +393,19 @@ export async function renderTemplate(body: TemplateBody, defaultLocale: Locale, 
     case 'sms': {
       const c = contentOf(body.content, locale);
       const text = (await renderField(c.text, 'text', host, at('text'))).trim();
-      if (text === '') throw new UserError('TEMPLATE_RENDERED_EMPTY', 'The SMS text rendered empty', { field: at('text') });
+      if (text === '') throw new UserError('TEMPLATE_RENDERED_EMPTY', say('The SMS text rendered empty', '短信内容渲染后为空'), { field: at('text') });
       const { segments, encoding } = smsSegments(text);
       return { channel: 'sms', locale, text, segments, encoding };
     }
     case 'webhook': {
       const c = contentOf(body.content, locale);
       const url = (await renderField(c.url, 'text', host, at('url'))).trim();
-      if (!/^https?:\/\/[^\s/]+/i.test(url)) throw new UserError('TEMPLATE_WEBHOOK_BAD_URL', `The webhook URL rendered to "${url}", not an http(s) URL`, { field: at('url') });
+      if (!/^https?:\/\/[^\s/]+/i.test(url)) throw new UserError('TEMPLATE_WEBHOOK_BAD_URL', say(`The webhook URL rendered to "${url}", not an http(s) URL`, `Webhook URL 渲染结果为 "${url}"，不是 http(s) 地址`), { field: at('url') });
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(c.headers)) {
         const v = await renderField(value, 'text', host, at('headers', name));
         // A CR or LF would start a new header (request splitting, RFC 9112 §5).
-        if (/[\r\n]/.test(v)) throw new UserError('TEMPLATE_WEBHOOK_BAD_HEADER', `Header ${name} rendered with a line break`, { field: at('headers', name) });
+        if (/[\r\n]/.test(v)) throw new UserError('TEMPLATE_WEBHOOK_BAD_HEADER', say(`Header ${name} rendered with a line break`, `请求头 ${name} 渲染后包含换行符`), { field: at('headers', name) });
         headers[name] = v.trim();
       }
       const text = await renderField(c.body, 'json', host, at('body'));
@@ -399,7 +425,7 @@ function contentOf<T>(content: { en?: T; zh?: T }, locale: Locale): T {
 async function renderEmail(c: EmailContent, host: Omit<RenderHost, 'mode'>, at: (...f: string[]) => string): Promise<RenderedEmail> {
   // Header fields are one line (RFC 5322 §2.2); folding is the mailer's job.
   const subject = (await renderField(c.subject, 'text', host, at('subject'))).replace(/\s+/g, ' ').trim();
-  if (subject === '') throw new UserError('TEMPLATE_RENDERED_EMPTY', 'The subject rendered empty', { field: at('subject') });
+  if (subject === '') throw new UserError('TEMPLATE_RENDERED_EMPTY', say('The subject rendered empty', '邮件主题渲染后为空'), { field: at('subject') });
   const preheader = c.preheader ? (await renderField(c.preheader, 'text', host, at('preheader'))).replace(/\s+/g, ' ').trim() || null : null;
   const html = await renderField(c.html, 'html', host, at('html'));
   const text = c.text !== undefined ? (await renderField(c.text, 'text', host, at('text'))).trim() : htmlToText(html);
@@ -420,7 +446,7 @@ export function parseJsonBody(text: string, path: string): unknown {
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     const excerpt = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-    throw new UserError('TEMPLATE_WEBHOOK_NOT_JSON', `The webhook body is not JSON after rendering (${reason}): ${excerpt}`, { field: path });
+    throw new UserError('TEMPLATE_WEBHOOK_NOT_JSON', say(`The webhook body is not JSON after rendering (${reason}): ${excerpt}`, `Webhook 请求体渲染后不是有效的 JSON（${reason}）：${excerpt}`), { field: path });
   }
 }
 

@@ -40,7 +40,7 @@ export type WebhookContent = z.infer<typeof WebhookContent>;
 const localized = <T extends z.ZodType>(content: T) =>
   z
     .object({ en: content.optional(), zh: content.optional() })
-    .refine((v) => v.en !== undefined || v.zh !== undefined, { message: 'At least one language is required' });
+    .refine((v) => v.en !== undefined || v.zh !== undefined, { message: 'At least one language is required', params: { zh: '至少需要填写一种语言的内容' } });
 
 /** The body of a template, by channel. */
 export const TemplateBody = z.discriminatedUnion('channel', [

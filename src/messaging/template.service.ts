@@ -5,6 +5,7 @@ import { audit } from '../platform/audit.js';
 import type { Clock } from '../platform/clock.js';
 import { assertUnreachable, notFound, UserError } from '../platform/errors.js';
 import { newId, toIso } from '../platform/ids.js';
+import { say } from '../platform/language.js';
 import type { WorkspaceService } from '../platform/workspace.service.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import type { ConsentService } from './consent.service.js';
@@ -73,7 +74,7 @@ export function createTemplateService(deps: {
 
   async function row(workspaceId: string, id: string): Promise<TemplateRow> {
     const r = await findTemplate(db, workspaceId, id);
-    if (!r) throw notFound('Template', 'id');
+    if (!r) throw notFound(say('Template', '模板'), 'id');
     return r;
   }
 
@@ -83,9 +84,9 @@ export function createTemplateService(deps: {
     if (input.subscriptionGroupId) {
       const groups = await deps.consent.listGroups(workspaceId);
       const group = groups.find((g) => g.id === input.subscriptionGroupId);
-      if (!group) throw new UserError('TEMPLATE_UNKNOWN_SUBSCRIPTION_GROUP', `Unknown subscription group "${input.subscriptionGroupId}"`, { field: 'subscriptionGroupId' });
+      if (!group) throw new UserError('TEMPLATE_UNKNOWN_SUBSCRIPTION_GROUP', say(`Unknown subscription group "${input.subscriptionGroupId}"`, `订阅组 "${input.subscriptionGroupId}" 不存在`), { field: 'subscriptionGroupId' });
       if (group.channel !== input.body.channel) {
-        throw new UserError('TEMPLATE_SUBSCRIPTION_GROUP_CHANNEL', `The subscription group is for ${group.channel}, the template for ${input.body.channel}`, { field: 'subscriptionGroupId' });
+        throw new UserError('TEMPLATE_SUBSCRIPTION_GROUP_CHANNEL', say(`The subscription group is for ${group.channel}, the template for ${input.body.channel}`, `订阅组的渠道是 ${group.channel}，与模板的渠道 ${input.body.channel} 不一致`), { field: 'subscriptionGroupId' });
       }
     }
   }
@@ -128,9 +129,9 @@ export function createTemplateService(deps: {
     async update(workspaceId, id, input, actor) {
       const current = await row(workspaceId, id);
       if (input.version !== undefined && input.version !== current.version) {
-        throw new UserError('TEMPLATE_VERSION_CONFLICT', `The template was saved by someone else meanwhile (now version ${current.version})`, { status: 409, field: 'version' });
+        throw new UserError('TEMPLATE_VERSION_CONFLICT', say(`The template was saved by someone else meanwhile (now version ${current.version})`, `其他人刚刚保存了这个模板（当前版本为 ${current.version}）`), { status: 409, field: 'version' });
       }
-      if (input.body.channel !== current.channel) throw new UserError('TEMPLATE_CHANNEL_CHANGED', 'A template keeps its channel; create a new template instead', { field: 'body.channel' });
+      if (input.body.channel !== current.channel) throw new UserError('TEMPLATE_CHANNEL_CHANGED', say('A template keeps its channel; create a new template instead', '模板创建后不能更换渠道，请新建一个模板'), { field: 'body.channel' });
       await validate(workspaceId, input);
       const now = clock.now();
       const saved = await updateTemplate(db, workspaceId, id, current.version, {
@@ -143,7 +144,7 @@ export function createTemplateService(deps: {
         version: current.version + 1,
         updated_at: now,
       });
-      if (!saved) throw new UserError('TEMPLATE_VERSION_CONFLICT', 'The template was saved by someone else meanwhile', { status: 409, field: 'version' });
+      if (!saved) throw new UserError('TEMPLATE_VERSION_CONFLICT', say('The template was saved by someone else meanwhile', '其他人刚刚保存了这个模板'), { status: 409, field: 'version' });
       await audit(db, { workspaceId, actor, action: 'template.update', target: id, data: { version: current.version + 1 }, at: now });
       return toTemplate(await row(workspaceId, id));
     },

@@ -1,7 +1,8 @@
 import { LiquidError, TypeGuards, Value, toValueSync } from 'liquidjs';
 import type { Template, Variable } from 'liquidjs';
 import { UserError, assertUnreachable, jsonPath } from '../platform/errors.js';
-import { engineFor, liquidIssue, parseField, parseJsonBody, renderField, renderHost, renderTemplate, smsSegments, type FieldMode, type Product, type RenderContext } from './template.render.js';
+import { say, type Bilingual } from '../platform/language.js';
+import { engineFor, liquidIssue, parseField, parseJsonBody, renderField, renderHost, renderTemplate, smsSegments, type BilingualIssue, type FieldMode, type Product, type RenderContext } from './template.render.js';
 import { TemplateIssueCode, type EmailContent, type Locale, type SmsContent, type TemplateBody, type TemplateInput, type TemplateIssue, type WebhookContent } from './template.schema.js';
 
 /**
@@ -62,11 +63,11 @@ function unknownPrefix(segments: ReadonlyArray<string | number | Variable>): str
 }
 
 /** The likely intent behind a bare name: customer data lives in traits. */
-function suggest(unknown: string): string {
+function suggest(unknown: string): Bilingual {
   const [root, ...rest] = unknown.split('.');
-  if (rest.length === 0) return ` Did you mean traits.${root}?`;
-  if (root === 'profile' && rest.length === 1) return ` Did you mean profile.traits.${rest[0]}?`;
-  return '';
+  if (rest.length === 0) return say(` Did you mean traits.${root}?`, `是否应为 traits.${root}？`);
+  if (root === 'profile' && rest.length === 1) return say(` Did you mean profile.traits.${rest[0]}?`, `是否应为 profile.traits.${rest[0]}？`);
+  return say('', '');
 }
 
 function* walk(templates: Template[]): Generator<Template> {
@@ -126,7 +127,7 @@ function fieldsOf(body: TemplateBody, locale: Locale): Field[] | null {
 }
 
 /** Parse and analyse one field: its issues, and the variable paths it reads (for the sample); null paths when it does not parse. */
-function checkField(field: Field, path: string): { issues: TemplateIssue[]; paths: SegmentArray[] | null } {
+function checkField(field: Field, path: string): { issues: BilingualIssue[]; paths: SegmentArray[] | null } {
   let templates: Template[];
   try {
     templates = parseField(field.source, field.mode);
@@ -137,7 +138,7 @@ function checkField(field: Field, path: string): { issues: TemplateIssue[]; path
   const engine = engineFor(field.mode);
   const analysis = engine.analyzeSync(templates, { partials: false });
   const defaulted = defaultedPositions(templates);
-  const issues: TemplateIssue[] = [];
+  const issues: BilingualIssue[] = [];
   const reported = new Set<string>();
   for (const variables of Object.values(analysis.globals)) {
     for (const v of variables) {
@@ -146,10 +147,14 @@ function checkField(field: Field, path: string): { issues: TemplateIssue[]; path
       const unknown = unknownPrefix(v.segments);
       if (unknown === null || reported.has(unknown)) continue;
       reported.add(unknown);
+      const hint = suggest(unknown);
       issues.push({
         code: 'TEMPLATE_UNKNOWN_VARIABLE',
         path,
-        message: `Unknown variable "${unknown}" (line ${line}, column ${column}).${suggest(unknown)} Templates can use ${KNOWN}; add | default: '…' to keep an unknown one with a fallback.`,
+        message: say(
+          `Unknown variable "${unknown}" (line ${line}, column ${column}).${hint.en} Templates can use ${KNOWN}; add | default: '…' to keep an unknown one with a fallback.`,
+          `未知变量 "${unknown}"（第 ${line} 行，第 ${column} 列）。${hint.zh}模板可以使用 ${KNOWN}；变量可能不存在时，可加上 | default: '…' 设置默认值。`,
+        ),
         line,
         column,
       });
@@ -160,7 +165,15 @@ function checkField(field: Field, path: string): { issues: TemplateIssue[]; path
 
 /** Save-time validation: every issue, in field order (English first, then Chinese). */
 export async function validateTemplate(input: TemplateInput, options: ValidateOptions = {}): Promise<TemplateIssue[]> {
-  const issues: TemplateIssue[] = [];
+  return (await findIssues(input, options)).map(inEnglish);
+}
+
+/** An issue as the API shows it (TemplateIssue): the English message. */
+const inEnglish = (issue: BilingualIssue): TemplateIssue => ({ ...issue, message: issue.message.en });
+
+/** validateTemplate's issues, each message in both languages. */
+async function findIssues(input: TemplateInput, options: ValidateOptions): Promise<BilingualIssue[]> {
+  const issues: BilingualIssue[] = [];
   const maxSegments = options.smsMaxSegments ?? 10;
   for (const locale of ['en', 'zh'] as const) {
     const fields = fieldsOf(input.body, locale);
@@ -184,13 +197,13 @@ export async function validateTemplate(input: TemplateInput, options: ValidateOp
 
 /** Throws a UserError for the first issue (all of them in `details.issues`), for callers that want one error. */
 export async function assertValidTemplate(input: TemplateInput, options: ValidateOptions = {}): Promise<void> {
-  const issues = await validateTemplate(input, options);
+  const issues = await findIssues(input, options);
   const first = issues[0];
   if (first) throw new UserError(first.code, first.message, { field: first.path, details: { issues } });
 }
 
 /** Render one language with sample data; report what fails, and SMS texts over the limit. */
-async function sampleRenderIssues(body: TemplateBody, locale: Locale, sample: RenderContext, maxSegments: number): Promise<TemplateIssue[]> {
+async function sampleRenderIssues(body: TemplateBody, locale: Locale, sample: RenderContext, maxSegments: number): Promise<BilingualIssue[]> {
   const at = (...key: string[]): string => jsonPath(['body', 'content', locale, ...key]);
   // The locale trait makes renderTemplate pick exactly this language.
   const traits = { ...(sample.traits ?? sample.profile.traits), locale };
@@ -204,7 +217,7 @@ async function sampleRenderIssues(body: TemplateBody, locale: Locale, sample: Re
       const host = renderHost(ctx, locale);
       for (const [name, value] of Object.entries(c.headers)) {
         if (/[\r\n]/.test(await renderField(value, 'text', host, at('headers', name))))
-          issues.push({ code: 'TEMPLATE_WEBHOOK_BAD_HEADER', path: at('headers', name), message: `Header ${name} renders with a line break (with sample data)` });
+          issues.push({ code: 'TEMPLATE_WEBHOOK_BAD_HEADER', path: at('headers', name), message: say(`Header ${name} renders with a line break (with sample data)`, `请求头 ${name} 渲染后包含换行符（使用示例数据）`) });
       }
       parseJsonBody(await renderField(c.body, 'json', host, at('body')), at('body'));
       return issues;
@@ -215,7 +228,10 @@ async function sampleRenderIssues(body: TemplateBody, locale: Locale, sample: Re
         {
           code: 'TEMPLATE_SMS_TOO_LONG',
           path: at('text'),
-          message: `The SMS takes ${rendered.segments} parts (${rendered.encoding}, ${[...rendered.text].length} characters) with sample data; the limit is ${maxSegments}. Chinese or other non-GSM characters allow 67 characters a part, GSM-7 text 153.`,
+          message: say(
+            `The SMS takes ${rendered.segments} parts (${rendered.encoding}, ${[...rendered.text].length} characters) with sample data; the limit is ${maxSegments}. Chinese or other non-GSM characters allow 67 characters a part, GSM-7 text 153.`,
+            `使用示例数据时，短信需拆成 ${rendered.segments} 条发送（${rendered.encoding}，共 ${[...rendered.text].length} 个字符），超过了 ${maxSegments} 条的上限。含中文等非 GSM 字符时每条最多 67 个字符，GSM-7 文本每条最多 153 个字符。`,
+          ),
         },
       ];
     }
@@ -224,16 +240,16 @@ async function sampleRenderIssues(body: TemplateBody, locale: Locale, sample: Re
     if (!(err instanceof UserError)) throw err;
     const known = TemplateIssueCode.safeParse(err.code);
     const code = known.success ? known.data : 'TEMPLATE_RENDER_FAILED';
-    const hint = code === 'TEMPLATE_WEBHOOK_NOT_JSON' ? ' Values the sample lacks render empty: quote them ("{{ x }}") or use | json.' : '';
-    return [{ code, path: err.field ?? at(), message: `${err.message} (with sample data).${hint}` }];
+    const hint = code === 'TEMPLATE_WEBHOOK_NOT_JSON' ? say(' Values the sample lacks render empty: quote them ("{{ x }}") or use | json.', '示例数据中没有的值会渲染为空：请给它们加上引号（"{{ x }}"）或使用 | json。') : say('', '');
+    return [{ code, path: err.field ?? at(), message: say(`${err.message} (with sample data).${hint.en}`, `${err.zh}（使用示例数据）。${hint.zh}`) }];
   }
 }
 
 /** The literal start of a webhook URL must be (or lead to) http:// or https://; what follows Liquid is the sender's check. */
-function staticUrlIssues(source: string, path: string): TemplateIssue[] {
+function staticUrlIssues(source: string, path: string): BilingualIssue[] {
   const literal = (source.split(/\{[{%]/)[0] ?? '').trim().toLowerCase();
   if (/^https?:\/\/[^\s]/.test(literal) || 'https://'.startsWith(literal) || 'http://'.startsWith(literal)) return [];
-  return [{ code: 'TEMPLATE_WEBHOOK_BAD_URL', path, message: `The webhook URL must start with http:// or https:// (it starts "${literal.slice(0, 40)}")` }];
+  return [{ code: 'TEMPLATE_WEBHOOK_BAD_URL', path, message: say(`The webhook URL must start with http:// or https:// (it starts "${literal.slice(0, 40)}")`, `Webhook URL 必须以 http:// 或 https:// 开头（当前开头为 "${literal.slice(0, 40)}"）`) }];
 }
 
 /** A number renders as valid JSON both bare (`{{ x }}`) and quoted (`"{{ x }}"`), so it is the sample for unknown values. */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import type { MessageEventRecorder } from './message-events.js';
 import { findMessage } from './message.repository.js';
 import type { Tracking } from './tracking.js';
@@ -14,7 +15,7 @@ export interface TrackingService {
 
 export function createTrackingService(deps: { db: Kysely<Database>; tracking: Tracking; events: MessageEventRecorder; onError: (err: unknown) => void }): TrackingService {
   const { db, tracking, events } = deps;
-  const invalid = () => new UserError('TRACKING_INVALID_LINK', 'This link is not valid / 此链接无效', { status: 400, field: 'token' });
+  const invalid = () => new UserError('TRACKING_INVALID_LINK', say('This link is not valid', '此链接无效'), { status: 400, field: 'token' });
   const agent = (ua: string | undefined) => (ua ? { userAgent: ua.slice(0, 300) } : {});
 
   return {

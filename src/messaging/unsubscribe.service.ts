@@ -7,7 +7,8 @@ import type { ProfileService } from '../profiles/profile.service.js';
 import { isSubscribed, type ConsentService } from './consent.service.js';
 import type { MessageEventRecorder } from './message-events.js';
 import { findMessage } from './message.repository.js';
-import { localeFromAcceptLanguage, localeFromTrait, maskAddress, type PreferencePage } from './preference.page.js';
+import { languageFromAcceptLanguage, say } from '../platform/language.js';
+import { localeFromTrait, maskAddress, type PreferencePage } from './preference.page.js';
 import type { ProfileEventRecorder } from './profile-events.js';
 import type { Locale } from './template.schema.js';
 import type { Tracking, UnsubscribeRef } from './tracking.js';
@@ -45,7 +46,7 @@ export function createUnsubscribeService(deps: {
 
   function verify(token: string): UnsubscribeRef {
     const ref = tracking.verifyUnsubscribe(token);
-    if (!ref) throw new UserError('UNSUBSCRIBE_INVALID_LINK', 'This unsubscribe link is not valid / 此退订链接无效', { status: 400, field: 'token' });
+    if (!ref) throw new UserError('UNSUBSCRIBE_INVALID_LINK', say('This unsubscribe link is not valid', '此退订链接无效'), { status: 400, field: 'token' });
     return ref;
   }
 
@@ -65,7 +66,7 @@ export function createUnsubscribeService(deps: {
     const profile = await profiles.get(ref.workspaceId, ref.profileId, 0);
     const subs = await consent.subscriptions(ref.workspaceId, profile.id);
     const explicit: Locale | null = request.lang === 'zh' || request.lang === 'en' ? request.lang : null;
-    const locale = explicit ?? localeFromTrait(profile.traits.locale) ?? localeFromAcceptLanguage(request.acceptLanguage) ?? 'en';
+    const locale = explicit ?? localeFromTrait(profile.traits.locale) ?? languageFromAcceptLanguage(request.acceptLanguage) ?? 'en';
     const groups = subs.groups
       .filter((g) => g.group.channel === ref.channel)
       .map((g) => ({ id: g.group.id, name: locale === 'zh' && g.group.nameZh ? g.group.nameZh : g.group.name, description: g.group.description, subscribed: g.subscribed }));

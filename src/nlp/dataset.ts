@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { createRng } from '../ml/rng.js';
 import { UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import { predict, type TextClassifier } from './classifier.js';
 import { pushTo } from '../platform/collections.js';
 
@@ -33,36 +34,37 @@ export function readLabelledCsv(file: string, columns: CsvColumns = {}, options:
   try {
     raw = fs.readFileSync(file, 'utf8');
   } catch {
-    throw new UserError('NLP_DATA_NOT_FOUND', `cannot read data file ${file}`, { field: 'data' });
+    throw new UserError('NLP_DATA_NOT_FOUND', say(`cannot read data file ${file}`, `无法读取数据文件 ${file}`), { field: 'data' });
   }
   let rows: string[][];
   try {
     // Safe: without `columns`, csv-parse/sync returns one string array per record.
     rows = parse(raw, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
   } catch (err) {
-    throw new UserError('NLP_DATA_INVALID_CSV', `${file} is not valid CSV: ${err instanceof Error ? err.message : String(err)}`, { field: 'data' });
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new UserError('NLP_DATA_INVALID_CSV', say(`${file} is not valid CSV: ${reason}`, `${file} 不是有效的 CSV：${reason}`), { field: 'data' });
   }
   const header = (rows[0] ?? []).map((h) => h.trim());
-  if (header.length === 0) throw new UserError('NLP_DATA_EMPTY', `${file} is empty (expected a header row with "${textCol}" and "${labelCol}")`, { field: 'data' });
+  if (header.length === 0) throw new UserError('NLP_DATA_EMPTY', say(`${file} is empty (expected a header row with "${textCol}" and "${labelCol}")`, `${file} 是空文件（应有包含 "${textCol}" 和 "${labelCol}" 列的表头行）`), { field: 'data' });
   const ti = header.indexOf(textCol);
   const li = header.indexOf(labelCol);
   for (const [col, i, flag] of [[textCol, ti, '--text-column'], [labelCol, li, '--label-column']] as const) {
-    if (i < 0) throw new UserError('NLP_DATA_MISSING_COLUMN', `${file} has no column "${col}" (columns: ${header.join(', ')}); choose one with ${flag}`, { field: col });
+    if (i < 0) throw new UserError('NLP_DATA_MISSING_COLUMN', say(`${file} has no column "${col}" (columns: ${header.join(', ')}); choose one with ${flag}`, `${file} 中没有 "${col}" 列（现有列：${header.join(', ')}），请用 ${flag} 指定`), { field: col });
   }
   const out: LabelledTexts = { texts: [], labels: [] };
   for (let r = 1; r < rows.length; r++) {
     const row = rows[r]!;
     const text = (row[ti] ?? '').trim();
     const label = (row[li] ?? '').trim();
-    if (label === '') throw new UserError('NLP_DATA_EMPTY_LABEL', `row ${r + 1} of ${file}: column "${labelCol}" is empty`, { field: labelCol, details: { row: r + 1 } });
-    if (text === '') throw new UserError('NLP_DATA_EMPTY_TEXT', `row ${r + 1} of ${file}: column "${textCol}" is empty`, { field: textCol, details: { row: r + 1 } });
+    if (label === '') throw new UserError('NLP_DATA_EMPTY_LABEL', say(`row ${r + 1} of ${file}: column "${labelCol}" is empty`, `${file} 第 ${r + 1} 行："${labelCol}" 列为空`), { field: labelCol, details: { row: r + 1 } });
+    if (text === '') throw new UserError('NLP_DATA_EMPTY_TEXT', say(`row ${r + 1} of ${file}: column "${textCol}" is empty`, `${file} 第 ${r + 1} 行："${textCol}" 列为空`), { field: textCol, details: { row: r + 1 } });
     out.texts.push(text);
     out.labels.push(label);
   }
   const classes = new Set(out.labels).size;
   const minClasses = options.minClasses ?? 2;
   if (classes < minClasses) {
-    throw new UserError('NLP_DATA_TOO_FEW_CLASSES', `${file}: column "${labelCol}" has ${classes} distinct label${classes === 1 ? '' : 's'} in ${out.texts.length} rows; need at least ${minClasses}`, { field: labelCol });
+    throw new UserError('NLP_DATA_TOO_FEW_CLASSES', say(`${file}: column "${labelCol}" has ${classes} distinct label${classes === 1 ? '' : 's'} in ${out.texts.length} rows; need at least ${minClasses}`, `${file}："${labelCol}" 列的 ${out.texts.length} 行中只有 ${classes} 种标签，至少需要 ${minClasses} 种`), { field: labelCol });
   }
   return out;
 }

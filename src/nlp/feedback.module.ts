@@ -7,6 +7,7 @@ import type { EventStore } from '../events/event.store.js';
 import type { IngestService } from '../ingest/ingest.service.js';
 import type { Clock } from '../platform/clock.js';
 import { UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import type { ComputedTraitService } from '../profiles/computed-trait.service.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import type { JobQueue } from '../queue/queue.js';
@@ -55,7 +56,7 @@ export function createFeedback(deps: {
     ENRICH_QUEUE,
     async (payload) => {
       const parsed = EnrichJobPayload.safeParse(payload);
-      if (!parsed.success) throw new UserError('FEEDBACK_INVALID_JOB', 'An nlp.enrich job needs { workspaceId, items }', { field: 'payload' });
+      if (!parsed.success) throw new UserError('FEEDBACK_INVALID_JOB', say('An nlp.enrich job needs { workspaceId, items }', 'nlp.enrich 任务需要 { workspaceId, items }'), { field: 'payload' });
       return service.enrich(parsed.data);
     },
     { concurrency: 1, maxAttempts: 5 },
@@ -64,7 +65,7 @@ export function createFeedback(deps: {
     TRAITS_QUEUE,
     async (payload) => {
       const parsed = TraitsPayload.safeParse(payload);
-      if (!parsed.success) throw new UserError('FEEDBACK_INVALID_JOB', 'An nlp.traits job needs { workspaceId }', { field: 'payload.workspaceId' });
+      if (!parsed.success) throw new UserError('FEEDBACK_INVALID_JOB', say('An nlp.traits job needs { workspaceId }', 'nlp.traits 任务需要 { workspaceId }'), { field: 'payload.workspaceId' });
       return { changed: (await recomputeTraits(parsed.data.workspaceId)).length };
     },
     { concurrency: 1, maxAttempts: 3 },
@@ -73,7 +74,7 @@ export function createFeedback(deps: {
     BACKFILL_QUEUE,
     async (payload, ctx) => {
       const parsed = BackfillPayload.safeParse(payload);
-      if (!parsed.success) throw new UserError('FEEDBACK_INVALID_JOB', 'An nlp.backfill job needs { workspaceId, days }', { field: 'payload' });
+      if (!parsed.success) throw new UserError('FEEDBACK_INVALID_JOB', say('An nlp.backfill job needs { workspaceId, days }', 'nlp.backfill 任务需要 { workspaceId, days }'), { field: 'payload' });
       return service.backfill(parsed.data.workspaceId, parsed.data.days, (note) => ctx.progress(0.5, note));
     },
     { concurrency: 1, maxAttempts: 3 },

@@ -8,10 +8,12 @@ import type { CommittedBatch } from '../ingest/ingest.service.js';
 import type { Clock } from '../platform/clock.js';
 import { jsonPath, UserError } from '../platform/errors.js';
 import { toIso } from '../platform/ids.js';
+import { say } from '../platform/language.js';
 import type { JobQueue } from '../queue/queue.js';
 import { AspectSentimentSchema, DEFAULT_FEEDBACK_SETTINGS, FeedbackSettings, SentimentLabelSchema, type AnalyzeResponse, type EnrichJobPayload, type FeedbackQuery, type FeedbackSummary, type FeedbackText, type FeedbackTextQuery } from './feedback.schema.js';
 import * as repo from './feedback.repository.js';
 import { enrichText, MAX_TEXT_CHARS, type NlpModelProvider } from './enrich.js';
+import { zodIssueText } from '../platform/zod-text.js';
 
 export const ENRICH_QUEUE = 'nlp.enrich';
 export const TRAITS_QUEUE = 'nlp.traits';
@@ -121,14 +123,14 @@ export function createFeedbackService(deps: { db: Kysely<Database>; dialect: Dia
     settings,
 
     async updateSettings(workspaceId, input) {
-      const r = FeedbackSettings.safeParse(input);
+      const r = FeedbackSettings.safeParse(input, { reportInput: true });
       if (!r.success) {
         const issue = r.error.issues[0];
-        throw new UserError('FEEDBACK_INVALID_SETTINGS', issue?.message ?? 'Invalid settings', { field: jsonPath(issue?.path ?? [], '') || 'sources' });
+        throw new UserError('FEEDBACK_INVALID_SETTINGS', zodIssueText(issue, say('Invalid settings', '设置无效')), { field: jsonPath(issue?.path ?? [], '') || 'sources' });
       }
       const events = r.data.sources.map((s) => s.event);
       const dup = events.findIndex((e, i) => events.indexOf(e) !== i);
-      if (dup >= 0) throw new UserError('FEEDBACK_DUPLICATE_EVENT', `${events[dup]} is listed twice`, { field: `sources[${dup}].event` });
+      if (dup >= 0) throw new UserError('FEEDBACK_DUPLICATE_EVENT', say(`${events[dup]} is listed twice`, `事件 ${events[dup]} 重复了`), { field: `sources[${dup}].event` });
       await repo.writeSettings(db, workspaceId, r.data, clock.now());
       cache.delete(workspaceId);
       // Past events of a newly listed source are read too, in the background.
@@ -286,7 +288,7 @@ export function createFeedbackService(deps: { db: Kysely<Database>; dialect: Dia
     },
 
     async analyze(workspaceId, text) {
-      if (text.length > MAX_TEXT_CHARS) throw new UserError('FEEDBACK_TEXT_TOO_LONG', `A text is analysed up to ${MAX_TEXT_CHARS} characters; this one has ${text.length}`, { field: 'text' });
+      if (text.length > MAX_TEXT_CHARS) throw new UserError('FEEDBACK_TEXT_TOO_LONG', say(`A text is analysed up to ${MAX_TEXT_CHARS} characters; this one has ${text.length}`, `单条文本最多分析 ${MAX_TEXT_CHARS} 个字符，这条有 ${text.length} 个字符`), { field: 'text' });
       const e = enrichText(text, await deps.models.models(workspaceId), { intent: true });
       return { language: e.language, sentiment: e.sentiment?.label ?? null, score: e.sentiment?.score ?? null, intent: e.intent?.label ?? null, spam: e.spam, complaint: e.complaint, keywords: e.keywords, aspects: e.aspects, flags: e.flags };
     },

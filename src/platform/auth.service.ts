@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import { hashPassword, randomToken, sha256, verifyPassword } from './crypto.js';
 import { UserError } from './errors.js';
 import { newId } from './ids.js';
+import { say } from './language.js';
 import { Role, type Me, type WorkspaceInfo } from './platform.schema.js';
 
 export interface User {
@@ -40,9 +41,9 @@ export function createAuthService(deps: { db: Db; clock: Clock }): AuthService {
   return {
     async createUser({ email, name, password }) {
       const normalized = email.trim().toLowerCase();
-      if (password.length < 8) throw new UserError('AUTH_WEAK_PASSWORD', 'A password needs at least 8 characters', { field: 'password' });
+      if (password.length < 8) throw new UserError('AUTH_WEAK_PASSWORD', say('A password needs at least 8 characters', '密码至少需要 8 个字符'), { field: 'password' });
       const exists = await db.selectFrom('users').select('id').where('email', '=', normalized).executeTakeFirst();
-      if (exists) throw new UserError('AUTH_EMAIL_TAKEN', 'A user with this email already exists', { status: 409, field: 'email' });
+      if (exists) throw new UserError('AUTH_EMAIL_TAKEN', say('A user with this email already exists', '该邮箱已注册'), { status: 409, field: 'email' });
       const user = { id: newId('usr', clock.now()), email: normalized, name: name.trim() || normalized };
       await db
         .insertInto('users')
@@ -75,7 +76,7 @@ export function createAuthService(deps: { db: Db; clock: Clock }): AuthService {
       const row = await db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
       // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
       const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
-      if (!row || !ok) throw new UserError('AUTH_INVALID_CREDENTIALS', 'Email or password is wrong', { status: 401 });
+      if (!row || !ok) throw new UserError('AUTH_INVALID_CREDENTIALS', say('Email or password is wrong', '邮箱或密码不正确'), { status: 401 });
       const token = randomToken('ses_', 32);
       const now = clock.now();
       await db.insertInto('sessions').values({ id_hash: sha256(token), user_id: row.id, created_at: now, expires_at: now + SESSION_TTL_MS }).execute();

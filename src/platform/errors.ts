@@ -1,29 +1,45 @@
+import type { Bilingual, Language } from './language.js';
+
 /**
- * Three error kinds (STYLE §8). A UserError reaches the caller as a 4xx with its stable code and
- * the field at fault; an OperationalError is retryable (5xx/503); anything else is a bug (500,
- * logged, never shown as a stack trace).
+ * Three error kinds (STYLE §8). A UserError reaches the caller as a 4xx with its stable code, the
+ * field at fault and its message in the caller's language (both are written at the throw site);
+ * an OperationalError is retryable (5xx/503); anything else is a bug (500, logged, never shown as
+ * a stack trace). `message` is the English text (logs, tests); `zh` the Chinese.
  */
 export class UserError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field: string | null;
   readonly details: unknown;
-  constructor(code: string, message: string, options: { status?: number; field?: string | null; details?: unknown } = {}) {
-    super(message);
+  readonly zh: string;
+  constructor(code: string, message: Bilingual, options: { status?: number; field?: string | null; details?: unknown } = {}) {
+    super(message.en);
     this.name = 'UserError';
     this.code = code;
+    this.zh = message.zh;
     this.status = options.status ?? 400;
     this.field = options.field ?? null;
     this.details = options.details;
+  }
+
+  /** The message in `language`. */
+  in(language: Language): string {
+    return language === 'zh' ? this.zh : this.message;
   }
 }
 
 export class OperationalError extends Error {
   readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly zh: string;
+  constructor(code: string, message: Bilingual, options?: { cause?: unknown }) {
+    super(message.en, options);
     this.name = 'OperationalError';
     this.code = code;
+    this.zh = message.zh;
+  }
+
+  in(language: Language): string {
+    return language === 'zh' ? this.zh : this.message;
   }
 }
 
@@ -34,8 +50,9 @@ export class UnexpectedError extends Error {
   }
 }
 
-export const notFound = (what: string, field: string | null = null): UserError =>
-  new UserError('NOT_FOUND', `${what} not found`, { status: 404, field });
+/** `what`: the thing's name in both languages (`say('Template', '模板')`). */
+export const notFound = (what: Bilingual, field: string | null = null): UserError =>
+  new UserError('NOT_FOUND', { en: `${what.en} not found`, zh: `未找到${what.zh}` }, { status: 404, field });
 
 /** Exhaustiveness check for switches over unions (STYLE §9). */
 export function assertUnreachable(x: never): never {

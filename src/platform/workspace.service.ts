@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import { decrypt, encrypt, randomToken, sha256 } from './crypto.js';
 import { notFound, UserError } from './errors.js';
 import { newId, toIso, toIsoOrNull } from './ids.js';
+import { say } from './language.js';
 import { isTimeZone } from './time-zone.js';
 import type { ApiKeyInfo, ApiKeyKind } from './platform.schema.js';
 
@@ -62,7 +63,7 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
 
   async function load(id: string): Promise<Workspace> {
     const row = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw notFound('Workspace');
+    if (!row) throw notFound(say('Workspace', '工作区'));
     return toWorkspace(row);
   }
 
@@ -90,7 +91,7 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
   return {
     async create({ name, slug, isDemo = false, currency = 'CNY', actor }) {
       const trimmed = name.trim();
-      if (!trimmed) throw new UserError('WORKSPACE_NAME_REQUIRED', 'A workspace needs a name', { field: 'name' });
+      if (!trimmed) throw new UserError('WORKSPACE_NAME_REQUIRED', say('A workspace needs a name', '请填写工作区名称'), { field: 'name' });
       const base = (slug ?? trimmed)
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, '-')
@@ -126,12 +127,12 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
 
     async update(id, patch, actor) {
       const name = patch.name?.trim();
-      if (patch.name !== undefined && !name) throw new UserError('WORKSPACE_NAME_REQUIRED', 'A workspace needs a name', { field: 'name' });
-      if (patch.timezone !== undefined && !isTimeZone(patch.timezone)) throw new UserError('WORKSPACE_BAD_TIMEZONE', `"${patch.timezone}" is not a time zone; use an IANA name such as Asia/Shanghai`, { field: 'timezone' });
+      if (patch.name !== undefined && !name) throw new UserError('WORKSPACE_NAME_REQUIRED', say('A workspace needs a name', '请填写工作区名称'), { field: 'name' });
+      if (patch.timezone !== undefined && !isTimeZone(patch.timezone)) throw new UserError('WORKSPACE_BAD_TIMEZONE', say(`"${patch.timezone}" is not a time zone; use an IANA name such as Asia/Shanghai`, `「${patch.timezone}」不是有效的时区，请使用 IANA 时区名称，如 Asia/Shanghai`), { field: 'timezone' });
       const set = { ...(name ? { name } : {}), ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}) };
       if (Object.keys(set).length > 0) {
         const r = await db.updateTable('workspaces').set(set).where('id', '=', id).executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 0) throw notFound('Workspace');
+        if (Number(r.numUpdatedRows) === 0) throw notFound(say('Workspace', '工作区'));
         zones.delete(id);
         await audit(db, { workspaceId: id, actor, action: 'workspace.update', target: id, data: set, at: clock.now() });
       }
@@ -183,7 +184,7 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
         .where('id', '=', keyId)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
-      if (!row) throw notFound('Key', 'id');
+      if (!row) throw notFound(say('Key', '密钥'), 'id');
       if (row.kind === 'write') return row.key_stored;
       await audit(db, { workspaceId, actor, action: 'key.reveal', target: keyId, at: clock.now() });
       return decrypt(instanceKey, row.key_stored);

@@ -6,6 +6,7 @@ import { withTransaction } from '../db/transaction.js';
 import type { Clock } from '../platform/clock.js';
 import { assertUnreachable, jsonPath, UserError } from '../platform/errors.js';
 import { toIso } from '../platform/ids.js';
+import { say, type Bilingual } from '../platform/language.js';
 import {
   deleteValues,
   listDefinitions,
@@ -77,7 +78,7 @@ function toInfo(r: DefinitionRow): ComputedTraitDefinitionInfo {
 
 type Encoded = Pick<StoredValue, 'num' | 'text'>;
 
-function invalid(field: string, message: string): UserError {
+function invalid(field: string, message: Bilingual): UserError {
   return new UserError('COMPUTED_TRAIT_INVALID_VALUE', message, { field });
 }
 
@@ -86,19 +87,19 @@ function encode(def: ComputedTraitDefinitionInfo, value: ComputedTraitInput, fie
   if (value === null) return null;
   switch (def.valueType) {
     case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(field, `${def.key} takes a finite number`);
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(field, say(`${def.key} takes a finite number`, `${def.key} 的值须为有限数字`));
       return { num: value, text: null };
     case 'boolean':
-      if (typeof value !== 'boolean') throw invalid(field, `${def.key} takes true or false`);
+      if (typeof value !== 'boolean') throw invalid(field, say(`${def.key} takes true or false`, `${def.key} 的值须为 true 或 false`));
       return { num: value ? 1 : 0, text: null };
     case 'date': {
       const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
-      if (!Number.isFinite(ms)) throw invalid(field, `${def.key} takes a date (epoch ms or ISO 8601)`);
+      if (!Number.isFinite(ms)) throw invalid(field, say(`${def.key} takes a date (epoch ms or ISO 8601)`, `${def.key} 的值须为日期（毫秒时间戳或 ISO 8601）`));
       return { num: ms, text: null };
     }
     case 'string':
-      if (typeof value !== 'string') throw invalid(field, `${def.key} takes a string`);
-      if (def.values && !def.values.includes(value)) throw invalid(field, `${def.key} is one of ${def.values.join(', ')}`);
+      if (typeof value !== 'string') throw invalid(field, say(`${def.key} takes a string`, `${def.key} 的值须为文本`));
+      if (def.values && !def.values.includes(value)) throw invalid(field, say(`${def.key} is one of ${def.values.join(', ')}`, `${def.key} 的值须为以下之一：${def.values.join(', ')}`));
       return { num: null, text: value };
     default:
       return assertUnreachable(def.valueType);
@@ -132,7 +133,7 @@ export function createComputedTraitService(deps: { db: Kysely<Database>; dialect
 
   function requireDefined(defs: Map<string, ComputedTraitDefinitionInfo>, key: string, field: string): ComputedTraitDefinitionInfo {
     const def = defs.get(key);
-    if (!def) throw new UserError('COMPUTED_TRAIT_UNDEFINED', `No computed trait ${key} is defined`, { field });
+    if (!def) throw new UserError('COMPUTED_TRAIT_UNDEFINED', say(`No computed trait ${key} is defined`, `未定义计算属性 ${key}`), { field });
     return def;
   }
 
@@ -141,10 +142,10 @@ export function createComputedTraitService(deps: { db: Kysely<Database>; dialect
       const parsed = z.array(ComputedTraitDefinition).safeParse(defs);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new UserError('COMPUTED_TRAIT_INVALID_DEFINITION', issue?.message ?? 'Invalid definition', { field: jsonPath(issue?.path ?? [], 'defs') });
+        throw new UserError('COMPUTED_TRAIT_INVALID_DEFINITION', say(issue?.message ?? 'Invalid definition', '计算属性定义无效'), { field: jsonPath(issue?.path ?? [], 'defs') });
       }
       for (const [i, d] of parsed.data.entries()) {
-        if (d.values && d.valueType !== 'string') throw new UserError('COMPUTED_TRAIT_INVALID_DEFINITION', 'Only string traits list allowed values', { field: `defs[${i}].values` });
+        if (d.values && d.valueType !== 'string') throw new UserError('COMPUTED_TRAIT_INVALID_DEFINITION', say('Only string traits list allowed values', '只有文本类型的计算属性才能设置可选值'), { field: `defs[${i}].values` });
       }
       await upsertDefinitions(db, workspaceId, parsed.data, clock.now());
     },
@@ -160,9 +161,9 @@ export function createComputedTraitService(deps: { db: Kysely<Database>; dialect
       for (const [i, key] of keys.entries()) requireDefined(defs, key, `keys[${i}]`);
       const next = new Map<string, StoredValue>();
       for (const [i, v] of values.entries()) {
-        if (!unique.includes(v.key)) throw new UserError('COMPUTED_TRAIT_KEY_NOT_REPLACED', `${v.key} is not among the keys being replaced`, { field: `values[${i}].key` });
+        if (!unique.includes(v.key)) throw new UserError('COMPUTED_TRAIT_KEY_NOT_REPLACED', say(`${v.key} is not among the keys being replaced`, `${v.key} 不在本次要替换的属性中`), { field: `values[${i}].key` });
         const id = `${v.key}\u0000${v.profileId}`;
-        if (next.has(id)) throw new UserError('COMPUTED_TRAIT_DUPLICATE_VALUE', `Two values of ${v.key} for profile ${v.profileId}`, { field: `values[${i}]` });
+        if (next.has(id)) throw new UserError('COMPUTED_TRAIT_DUPLICATE_VALUE', say(`Two values of ${v.key} for profile ${v.profileId}`, `客户 ${v.profileId} 的 ${v.key} 有两个值`), { field: `values[${i}]` });
         const enc = encode(requireDefined(defs, v.key, `values[${i}].key`), v.value, `values[${i}].value`);
         // A null value is "no value": it is left out, so a value stored before is removed.
         next.set(id, enc ? { profileId: v.profileId, key: v.key, ...enc } : { profileId: v.profileId, key: v.key, num: null, text: null });
@@ -219,11 +220,11 @@ export function createComputedTraitService(deps: { db: Kysely<Database>; dialect
     },
 
     async tally(workspaceId, by, options = {}) {
-      if (by.length === 0 || by.length > 4) throw new UserError('COMPUTED_TRAIT_INVALID_TALLY', 'Tally by one to four keys', { field: 'by' });
+      if (by.length === 0 || by.length > 4) throw new UserError('COMPUTED_TRAIT_INVALID_TALLY', say('Tally by one to four keys', '统计维度须为 1 到 4 个属性'), { field: 'by' });
       const defs = await definitionMap(workspaceId);
       const types = by.map((key, i) => requireDefined(defs, key, `by[${i}]`).valueType);
       if (options.sum !== undefined && requireDefined(defs, options.sum, 'sum').valueType !== 'number') {
-        throw new UserError('COMPUTED_TRAIT_INVALID_TALLY', `${options.sum} is not a number`, { field: 'sum' });
+        throw new UserError('COMPUTED_TRAIT_INVALID_TALLY', say(`${options.sum} is not a number`, `${options.sum} 不是数字类型`), { field: 'sum' });
       }
       const rows = await tallyValues(db, workspaceId, by, options.sum ?? null);
       return rows.flatMap((r) => {

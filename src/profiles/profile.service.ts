@@ -5,6 +5,7 @@ import type { EventStore } from '../events/event.store.js';
 import type { Clock } from '../platform/clock.js';
 import { notFound, UserError } from '../platform/errors.js';
 import { toIso, toIsoOrNull } from '../platform/ids.js';
+import { say } from '../platform/language.js';
 import { normalizeEmail, type IdentityClaim } from './identity.js';
 import { resolveClaims } from './identity.resolver.js';
 import type { ComputedTraitService } from './computed-trait.service.js';
@@ -106,7 +107,7 @@ export function createProfileService(deps: {
       if (!row.merged_into) return row;
       id = row.merged_into;
     }
-    throw notFound('Profile', 'id');
+    throw notFound(say('Profile', '客户'), 'id');
   }
 
   return {
@@ -131,7 +132,7 @@ export function createProfileService(deps: {
       if (query.trait) {
         for (const part of query.trait.split(',')) {
           const idx = part.indexOf(':');
-          if (idx <= 0) throw new UserError('PROFILE_INVALID_TRAIT_FILTER', 'A trait filter is key:value', { field: 'trait' });
+          if (idx <= 0) throw new UserError('PROFILE_INVALID_TRAIT_FILTER', say('A trait filter is key:value', '属性筛选的格式为 key:value'), { field: 'trait' });
           const key = part.slice(0, idx).trim();
           const value = part.slice(idx + 1).trim();
           q = q.where(dialect.jsonText('traits', key), '=', value);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import { ErrorBody } from '../platform/platform.schema.js';
 import { workspaceOf } from '../server/access.js';
 import { JobInfo, JobList, JobListQuery } from './job.schema.js';
@@ -25,7 +26,7 @@ export function jobRoutes(app: FastifyInstance, deps: { queue: JobQueue }): void
     handler: async (req) => {
       const job = await deps.queue.get(req.params.id);
       // Another workspace's job (or a system job) does not exist for this caller.
-      if (!job || job.workspaceId !== workspaceOf(req)) throw notFound('Job', 'id');
+      if (!job || job.workspaceId !== workspaceOf(req)) throw notFound(say('Job', '任务'), 'id');
       return job;
     },
   });

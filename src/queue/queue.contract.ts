@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { manualClock, systemClock, type Clock } from '../platform/clock.js';
 import { UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import type { JobQueue } from './queue.js';
 
 export interface QueueInstanceOptions {
@@ -184,7 +185,7 @@ export function queueContract(name: string, setup: () => Promise<QueueHarness>):
       }, { maxAttempts: 2, backoffMs: 10 });
       q.register(invalid, async () => {
         userErrorRuns++;
-        throw new UserError('RFM_NO_WORKSPACE', 'No such workspace');
+        throw new UserError('RFM_NO_WORKSPACE', say('No such workspace', '工作区不存在'));
       }, { maxAttempts: 5 });
       const a = await q.enqueue(flaky, {});
       const b = await q.enqueue(invalid, {});

@@ -6,6 +6,7 @@ import type { EventStore } from '../events/event.store.js';
 import type { IngestService } from '../ingest/ingest.service.js';
 import type { Clock } from '../platform/clock.js';
 import { UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import type { JobQueue } from '../queue/queue.js';
 import { listRuns } from './recommend.repository.js';
 import { recommendRoutes } from './recommend.routes.js';
@@ -48,9 +49,9 @@ export function createRecommendations(deps: {
     TRAIN_QUEUE,
     async (payload, ctx) => {
       const parsed = TrainJobPayload.safeParse(payload);
-      if (!parsed.success) throw new UserError('RECOMMEND_INVALID_JOB', 'A recommend.train job needs { workspaceId }', { field: 'payload.workspaceId' });
+      if (!parsed.success) throw new UserError('RECOMMEND_INVALID_JOB', say('A recommend.train job needs { workspaceId }', 'recommend.train 任务需要 { workspaceId }'), { field: 'payload.workspaceId' });
       const { workspaceId, algorithms } = parsed.data;
-      if (!(await deps.workspaceIds()).includes(workspaceId)) throw new UserError('NOT_FOUND', `Workspace ${workspaceId} not found`, { status: 404, field: 'workspaceId' });
+      if (!(await deps.workspaceIds()).includes(workspaceId)) throw new UserError('NOT_FOUND', say(`Workspace ${workspaceId} not found`, `未找到工作区 ${workspaceId}`), { status: 404, field: 'workspaceId' });
       return trainNow(workspaceId, (f, note) => ctx.progress(f, note), ctx.jobId, algorithms);
     },
     { concurrency: 1, maxAttempts: 2, backoffMs: 60_000 },

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import { ErrorBody } from '../platform/platform.schema.js';
 import { workspaceOf } from '../server/access.js';
 import { availableAlgorithms } from './algorithms.js';
@@ -28,7 +29,7 @@ const errors = { 400: ErrorBody, 404: ErrorBody };
 
 function checkPrices(f: { minPrice?: number | undefined; maxPrice?: number | undefined }): void {
   if (f.minPrice !== undefined && f.maxPrice !== undefined && f.minPrice > f.maxPrice) {
-    throw new UserError('RECOMMEND_INVALID_PRICE_RANGE', 'maxPrice must not be below minPrice', { field: 'maxPrice' });
+    throw new UserError('RECOMMEND_INVALID_PRICE_RANGE', say('maxPrice must not be below minPrice', 'maxPrice 不能小于 minPrice'), { field: 'maxPrice' });
   }
 }
 
@@ -89,7 +90,7 @@ export function recommendRoutes(app: FastifyInstance, deps: { recommend: Recomme
     config: { access: { role: 'viewer' } },
     schema: { tags: ['recommendations'], summary: 'Frequently bought together with a basket (`items=a,b`)', querystring: BasketQuery, response: { 200: BoughtTogetherList, 400: ErrorBody } },
     handler: async (req) => {
-      if (req.query.items.length === 0) throw new UserError('RECOMMEND_EMPTY_BASKET', 'Give at least one product id in items', { field: 'items' });
+      if (req.query.items.length === 0) throw new UserError('RECOMMEND_EMPTY_BASKET', say('Give at least one product id in items', '请在 items 中至少提供一个商品 ID'), { field: 'items' });
       return s.boughtTogether(workspaceOf(req), req.query.items, req.query.n);
     },
   });
@@ -119,7 +120,7 @@ export function recommendRoutes(app: FastifyInstance, deps: { recommend: Recomme
       const available = availableAlgorithms();
       const missing = algorithms?.findIndex((a) => !available.includes(a)) ?? -1;
       if (algorithms && missing >= 0) {
-        throw new UserError('RECOMMEND_ALGORITHM_UNAVAILABLE', `This server cannot train ${algorithms[missing]} yet`, { field: `algorithms[${missing}]` });
+        throw new UserError('RECOMMEND_ALGORITHM_UNAVAILABLE', say(`This server cannot train ${algorithms[missing]} yet`, `当前服务器暂不支持训练 ${algorithms[missing]}`), { field: `algorithms[${missing}]` });
       }
       return reply.code(202).send({ jobId: await s.train(workspaceOf(req), algorithms) });
     },

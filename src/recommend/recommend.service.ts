@@ -9,6 +9,7 @@ import type { Product, RecommendationProvider } from '../messaging/template.rend
 import { audit } from '../platform/audit.js';
 import type { Clock } from '../platform/clock.js';
 import { notFound, UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import { newId, toIso, toIsoOrNull } from '../platform/ids.js';
 import type { JobQueue } from '../queue/queue.js';
 import { deserializeModel } from './algorithms.js';
@@ -268,9 +269,9 @@ export function createRecommendService(deps: RecommendServiceDeps): RecommendSer
 
     async promote(workspaceId, modelId, actor) {
       const row = await findModel(db, workspaceId, modelId);
-      if (!row) throw notFound('Model', 'id');
+      if (!row) throw notFound(say('Model', '模型'), 'id');
       const snapshot = await runSnapshot(db, workspaceId, row.run_id);
-      if (!snapshot) throw new UserError('RECOMMEND_MODEL_EXPIRED', 'This version is too old to serve (its training data was pruned); train again', { status: 409, field: 'id' });
+      if (!snapshot) throw new UserError('RECOMMEND_MODEL_EXPIRED', say('This version is too old to serve (its training data was pruned); train again', '该版本太旧，无法启用（其训练数据已清理），请重新训练'), { status: 409, field: 'id' });
       await withTransaction(db, async (trx) => {
         await setPromoted(trx, workspaceId, modelId, clock.now());
         await audit(trx, { workspaceId, actor, action: 'recommend.promote', target: modelId, data: { version: row.version, algorithm: row.algorithm }, at: clock.now() });
@@ -285,10 +286,10 @@ export function createRecommendService(deps: RecommendServiceDeps): RecommendSer
       const current = await settingsOf(workspaceId);
       const next = RecommendSettings.parse({ training: update.training ?? current.training, rules: update.rules ?? current.rules });
       if (next.rules.boost.some((id) => next.rules.bury.includes(id))) {
-        throw new UserError('RECOMMEND_BOOST_AND_BURY', 'A product cannot be both boosted and buried', { field: 'rules.bury' });
+        throw new UserError('RECOMMEND_BOOST_AND_BURY', say('A product cannot be both boosted and buried', '同一商品不能既提升又下沉'), { field: 'rules.bury' });
       }
       const names = next.training.weights.map((w) => w.event);
-      if (new Set(names).size !== names.length) throw new UserError('RECOMMEND_DUPLICATE_EVENT', 'Each event can have one weight', { field: 'training.weights' });
+      if (new Set(names).size !== names.length) throw new UserError('RECOMMEND_DUPLICATE_EVENT', say('Each event can have one weight', '每个事件只能设置一个权重'), { field: 'training.weights' });
       const now = clock.now();
       await withTransaction(db, async (trx) => {
         await writeSettings(trx, workspaceId, JSON.stringify(next), now);

@@ -1,6 +1,7 @@
 import type { Clock } from '../platform/clock.js';
 import { UserError } from '../platform/errors.js';
 import { toIso } from '../platform/ids.js';
+import { say } from '../platform/language.js';
 import type { ComputedTraitDefinition, ComputedTraitService } from '../profiles/computed-trait.service.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import type { JobQueue } from '../queue/queue.js';
@@ -109,9 +110,9 @@ export function createRfmService(deps: RfmServiceDeps): RfmService {
     RFM_QUEUE,
     async (payload, ctx) => {
       const parsed = RfmJobPayload.safeParse(payload);
-      if (!parsed.success) throw new UserError('RFM_INVALID_JOB', 'An rfm.compute job needs { workspaceId }', { field: 'payload.workspaceId' });
+      if (!parsed.success) throw new UserError('RFM_INVALID_JOB', say('An rfm.compute job needs { workspaceId }', 'rfm.compute 任务需要 { workspaceId }'), { field: 'payload.workspaceId' });
       const { workspaceId } = parsed.data;
-      if (!(await deps.workspaceIds()).includes(workspaceId)) throw new UserError('NOT_FOUND', `Workspace ${workspaceId} not found`, { status: 404, field: 'workspaceId' });
+      if (!(await deps.workspaceIds()).includes(workspaceId)) throw new UserError('NOT_FOUND', say(`Workspace ${workspaceId} not found`, `未找到工作区 ${workspaceId}`), { status: 404, field: 'workspaceId' });
       return service.compute(workspaceId, (fraction, note) => ctx.progress(fraction, note));
     },
     { concurrency: 1, maxAttempts: 3, backoffMs: 30_000 },

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DialectHelpers } from '../db/dialect.js';
 import { assertUnreachable, UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import { compileEvent, compileSequence, membership, restrict } from './segment.compile-events.js';
 import { and, compileValueTest, computedAccess, not, or, traitAccess, type Bool } from './segment.compile-values.js';
 import type { ComputedCondition, SegmentCondition, SegmentDefinition, SegmentNode, SubscriptionCondition, TimeWindow, ValueTest } from './segment.schema.js';
@@ -86,7 +87,7 @@ function compileCondition(c: SegmentCondition, ctx: CompileContext): Bool {
 /** A computed trait: the test on the typed value column; negative tests as NOT IN the positive set, so profiles without a value match them. */
 function compileComputed(c: ComputedCondition, ctx: CompileContext): Bool {
   const def = ctx.computedTraits.get(c.key);
-  if (!def) throw new UserError('SEGMENT_UNKNOWN_COMPUTED_TRAIT', `Unknown computed trait "${c.key}"`, { field: 'key' });
+  if (!def) throw new UserError('SEGMENT_UNKNOWN_COMPUTED_TRAIT', say(`Unknown computed trait "${c.key}"`, `计算属性「${c.key}」不存在`), { field: 'key' });
   const t = compileValueTest(c, computedAccess(ctx.dialect, def.valueType), ctx.dialect, ctx.now);
   return membership(
     sql`select ct.profile_id from profile_computed_traits ct where ct.workspace_id = ${ctx.workspaceId} and ct.key = ${c.key} and ${t.positive}${restrict('ct.profile_id', ctx)}`,
@@ -97,7 +98,7 @@ function compileComputed(c: ComputedCondition, ctx: CompileContext): Bool {
 /** Opt-out groups: subscribed unless an 'unsubscribed' row. Opt-in groups: subscribed only with a 'subscribed' row. */
 function compileSubscription(c: SubscriptionCondition, ctx: CompileContext): Bool {
   const group = ctx.subscriptionGroups.get(c.groupId);
-  if (!group) throw new UserError('SEGMENT_UNKNOWN_SUBSCRIPTION_GROUP', `Unknown subscription group "${c.groupId}"`, { field: 'groupId' });
+  if (!group) throw new UserError('SEGMENT_UNKNOWN_SUBSCRIPTION_GROUP', say(`Unknown subscription group "${c.groupId}"`, `订阅组「${c.groupId}」不存在`), { field: 'groupId' });
   const decisive = group.type === 'opt_out' ? 'unsubscribed' : 'subscribed';
   const rows = sql`select s.profile_id from subscriptions s where s.workspace_id = ${ctx.workspaceId} and s.group_id = ${c.groupId} and s.status = ${decisive}${restrict('s.profile_id', ctx)}`;
   return membership(rows, c.status === decisive);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { say } from '../platform/language.js';
 import { ProfileSummary } from '../profiles/profile.schema.js';
 
 /**
@@ -7,12 +8,15 @@ import { ProfileSummary } from '../profiles/profile.schema.js';
  * concatenated into SQL.
  */
 
+/** What JsonPathString's pattern asks for, in both languages (zod carries the English; segment.validate shows the Chinese). */
+export const JSON_PATH_RULE = say('must be a dotted path such as address.city (letters, digits, _ - $ @ between dots)', '须为以点分隔的路径，如 address.city（点之间只能是字母、数字或 _ - $ @）');
+
 /** A dotted path into a JSON document: `plan`, `address.city`, `products.0.category`. */
 export const JsonPathString = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[\p{L}\p{N}_$@-]+(\.[\p{L}\p{N}_$@-]+)*$/u, 'must be a dotted path such as address.city (letters, digits, _ - $ @ between dots)');
+  .regex(/^[\p{L}\p{N}_$@-]+(\.[\p{L}\p{N}_$@-]+)*$/u, JSON_PATH_RULE.en);
 
 export const TimeUnit = z.enum(['minutes', 'hours', 'days', 'weeks', 'months']);
 export type TimeUnit = z.infer<typeof TimeUnit>;
@@ -126,7 +130,7 @@ export type SubscriptionCondition = z.infer<typeof SubscriptionCondition>;
 /** A stable random bucket 0–99 from the profile id and a salt (hold-out groups): from ≤ bucket < to. */
 export const BucketCondition = z
   .object({ kind: z.literal('bucket'), salt: z.string().max(100).default(''), from: z.number().int().min(0).max(100), to: z.number().int().min(0).max(100) })
-  .refine((b) => b.from < b.to, { message: 'from must be below to', path: ['to'] });
+  .refine((b) => b.from < b.to, { message: 'from must be below to', path: ['to'], params: { zh: 'from 须小于 to' } });
 export type BucketCondition = z.infer<typeof BucketCondition>;
 
 export type SegmentCondition =

@@ -9,6 +9,7 @@ import { audit } from '../platform/audit.js';
 import type { Clock } from '../platform/clock.js';
 import { notFound, UserError } from '../platform/errors.js';
 import { newId, toIso, toIsoOrNull } from '../platform/ids.js';
+import { say } from '../platform/language.js';
 import type { ProfileService } from '../profiles/profile.service.js';
 import { segmentDependencies } from './segment.compiler.js';
 import type { CompileLookups, SegmentEngine } from './segment.engine.js';
@@ -86,7 +87,7 @@ function parseBodyDefinition(raw: unknown, lookups: ValidationLookups): SegmentD
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
     const field = err.field ? `definition.${err.field}` : 'definition';
-    throw new UserError(err.code, err.message, { status: err.status, field, details: err.details });
+    throw new UserError(err.code, say(err.message, err.zh), { status: err.status, field, details: err.details });
   }
 }
 
@@ -105,7 +106,7 @@ export function createSegmentService(deps: {
 
   async function row(workspaceId: string, id: string): Promise<SegmentRow> {
     const r = await findSegment(db, workspaceId, id);
-    if (!r) throw notFound('Segment', 'id');
+    if (!r) throw notFound(say('Segment', '分群'), 'id');
     return r;
   }
 
@@ -236,7 +237,7 @@ export function createSegmentService(deps: {
       await row(workspaceId, id);
       const users = (await engine.load(workspaceId)).filter((s) => s.row.id !== id && s.deps.segmentIds.has(id));
       if (users.length) {
-        throw new UserError('SEGMENT_IN_USE', `Segment is used by: ${users.map((s) => s.row.name).join(', ')}`, { status: 409, field: 'id' });
+        throw new UserError('SEGMENT_IN_USE', say(`Segment is used by: ${users.map((s) => s.row.name).join(', ')}`, `以下分群引用了此分群：${users.map((s) => s.row.name).join('、')}`), { status: 409, field: 'id' });
       }
       const now = clock.now();
       await db.transaction().execute(async (trx) => {

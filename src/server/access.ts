@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { roleAtLeast, type AuthService } from '../platform/auth.service.js';
 import { UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import type { Role } from '../platform/platform.schema.js';
 import type { WorkspaceService } from '../platform/workspace.service.js';
 
@@ -56,7 +57,7 @@ export function presentedKey(req: FastifyRequest): string | null {
 /** The workspace a request addresses, as required by a route: from the authenticated context. */
 export function workspaceOf(req: FastifyRequest): string {
   const id = req.auth.workspaceId;
-  if (!id) throw new UserError('AUTH_WORKSPACE_REQUIRED', 'This route needs a workspace', { status: 400, field: WORKSPACE_HEADER });
+  if (!id) throw new UserError('AUTH_WORKSPACE_REQUIRED', say('This route needs a workspace', '此接口需要指定工作区'), { status: 400, field: WORKSPACE_HEADER });
   return id;
 }
 
@@ -94,9 +95,9 @@ export function registerAccessControl(app: FastifyInstance, deps: { auth: AuthSe
     }
     if (access === 'write') {
       const key = presentedKey(req);
-      if (!key) throw new UserError('AUTH_WRITE_KEY_REQUIRED', 'Send the workspace write key as the HTTP Basic user name or a Bearer token', { status: 401, field: 'authorization' });
+      if (!key) throw new UserError('AUTH_WRITE_KEY_REQUIRED', say('Send the workspace write key as the HTTP Basic user name or a Bearer token', '请以 HTTP Basic 用户名或 Bearer 令牌的方式提供工作区的写入密钥'), { status: 401, field: 'authorization' });
       const resolved = await deps.workspaces.resolveKey(key);
-      if (!resolved || resolved.kind !== 'write') throw new UserError('AUTH_INVALID_KEY', 'Unknown or revoked write key', { status: 401, field: 'authorization' });
+      if (!resolved || resolved.kind !== 'write') throw new UserError('AUTH_INVALID_KEY', say('Unknown or revoked write key', '写入密钥无效或已撤销'), { status: 401, field: 'authorization' });
       setAuth(req, { kind: 'write', workspaceId: resolved.workspaceId, userId: null, role: null, actor: `key:${resolved.keyId}` });
       return;
     }
@@ -104,25 +105,25 @@ export function registerAccessControl(app: FastifyInstance, deps: { auth: AuthSe
     const key = presentedKey(req);
     if (key && !key.startsWith('wk_') && access !== 'user') {
       const resolved = await deps.workspaces.resolveKey(key);
-      if (!resolved || resolved.kind !== 'secret') throw new UserError('AUTH_INVALID_KEY', 'Unknown or revoked secret key', { status: 401, field: 'authorization' });
+      if (!resolved || resolved.kind !== 'secret') throw new UserError('AUTH_INVALID_KEY', say('Unknown or revoked secret key', '私密密钥无效或已撤销'), { status: 401, field: 'authorization' });
       setAuth(req, { kind: 'secret', workspaceId: resolved.workspaceId, userId: null, role: 'admin', actor: `key:${resolved.keyId}` });
       return;
     }
-    if (key?.startsWith('wk_')) throw new UserError('AUTH_FORBIDDEN', 'A write key can only send events; use a secret key for the admin API', { status: 403, field: 'authorization' });
+    if (key?.startsWith('wk_')) throw new UserError('AUTH_FORBIDDEN', say('A write key can only send events; use a secret key for the admin API', '写入密钥只能用于发送事件；调用管理 API 请使用私密密钥'), { status: 403, field: 'authorization' });
     const token = req.cookies[SESSION_COOKIE];
     const user = token ? await deps.auth.userForSession(token) : null;
-    if (!user) throw new UserError('AUTH_REQUIRED', 'Log in, or send a secret key as a Bearer token', { status: 401 });
+    if (!user) throw new UserError('AUTH_REQUIRED', say('Log in, or send a secret key as a Bearer token', '请先登录，或以 Bearer 令牌的方式提供私密密钥'), { status: 401 });
     if (access === 'user') {
       setAuth(req, { kind: 'session', workspaceId: null, userId: user.id, role: null, actor: `user:${user.id}` });
       return;
     }
     const header = req.headers[WORKSPACE_HEADER];
     const workspaceId = Array.isArray(header) ? header[0] : header;
-    if (!workspaceId) throw new UserError('AUTH_WORKSPACE_REQUIRED', `Send the workspace id in the ${WORKSPACE_HEADER} header`, { status: 400, field: WORKSPACE_HEADER });
+    if (!workspaceId) throw new UserError('AUTH_WORKSPACE_REQUIRED', say(`Send the workspace id in the ${WORKSPACE_HEADER} header`, `请在 ${WORKSPACE_HEADER} 请求头中提供工作区 ID`), { status: 400, field: WORKSPACE_HEADER });
     const role = await deps.auth.roleIn(user.id, workspaceId);
     // Not a member: answer as if the workspace did not exist, so ids cannot be probed.
-    if (!role) throw new UserError('NOT_FOUND', 'Workspace not found', { status: 404, field: WORKSPACE_HEADER });
-    if (!roleAtLeast(role, access.role)) throw new UserError('AUTH_FORBIDDEN', `This needs the ${access.role} role`, { status: 403 });
+    if (!role) throw new UserError('NOT_FOUND', say('Workspace not found', '未找到工作区'), { status: 404, field: WORKSPACE_HEADER });
+    if (!roleAtLeast(role, access.role)) throw new UserError('AUTH_FORBIDDEN', say(`This needs the ${access.role} role`, `此操作需要 ${access.role} 角色`), { status: 403 });
     setAuth(req, { kind: 'session', workspaceId, userId: user.id, role, actor: `user:${user.id}` });
   });
 }

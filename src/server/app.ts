@@ -13,6 +13,7 @@ import { catalogRoutes } from '../catalog/catalog.routes.js';
 import { importRoutes } from '../imports/import.routes.js';
 import { ingestRoutes, INGEST_LIMITS } from '../ingest/ingest.routes.js';
 import { UserError } from '../platform/errors.js';
+import { say } from '../platform/language.js';
 import { platformRoutes } from '../platform/platform.routes.js';
 import { profileRoutes } from '../profiles/profile.routes.js';
 import { jobRoutes } from '../queue/job.routes.js';
@@ -61,12 +62,12 @@ export async function buildApp(nudge: Nudge, options: AppOptions = {}): Promise<
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
     const buf = body as Buffer;
-    if (buf.length === 0) return done(new UserError('MALFORMED_JSON', 'The body is empty', { field: 'body' }));
-    if (!isUtf8(buf)) return done(new UserError('INVALID_UTF8', 'The body is not valid UTF-8', { field: 'body' }));
+    if (buf.length === 0) return done(new UserError('MALFORMED_JSON', say('The body is empty', '请求体为空'), { field: 'body' }));
+    if (!isUtf8(buf)) return done(new UserError('INVALID_UTF8', say('The body is not valid UTF-8', '请求体不是有效的 UTF-8'), { field: 'body' }));
     try {
       done(null, JSON.parse(buf.toString('utf8')));
     } catch (err) {
-      done(new UserError('MALFORMED_JSON', `The body is not valid JSON: ${(err as Error).message}`, { field: 'body' }));
+      done(new UserError('MALFORMED_JSON', say(`The body is not valid JSON: ${(err as Error).message}`, `请求体不是有效的 JSON：${(err as Error).message}`), { field: 'body' }));
     }
   });
   // CSV uploads are streamed to the importer, never buffered whole.
@@ -114,7 +115,7 @@ export async function buildApp(nudge: Nudge, options: AppOptions = {}): Promise<
     // The dashboard is a single-page app: any other GET that is not an API path gets index.html.
     app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
       const url = req.url.split('?')[0] ?? '';
-      if (url.startsWith('/api/') || url.startsWith('/v1/')) throw new UserError('NOT_FOUND', `No route GET ${url}`, { status: 404 });
+      if (url.startsWith('/api/') || url.startsWith('/v1/')) throw new UserError('NOT_FOUND', say(`No route GET ${url}`, `没有这个路由：GET ${url}`), { status: 404 });
       const file = path.join(webDir, path.normalize(url).replace(/^(\.\.[/\\])+/, ''));
       if (url !== '/' && file.startsWith(webDir) && fs.existsSync(file) && fs.statSync(file).isFile()) return reply.sendFile(path.relative(webDir, file));
       return reply.type('text/html').send(indexHtml);

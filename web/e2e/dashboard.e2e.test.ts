@@ -72,4 +72,9 @@ test('log in, see live charts, open a profile, switch to Chinese and keep it aft
   assert.equal((await page.getByTestId('nav-customers').textContent())?.trim(), '客户');
   assert.equal(await page.getByTestId('lang-zh').getAttribute('aria-pressed'), 'true');
   await shot('profile-zh-reloaded');
+
+  // The server's own refusals come in the dashboard's language too: a customer who does not exist.
+  await page.goto(`${nudge.url}/customers/no-such-customer`);
+  await page.getByText('未找到客户').first().waitFor();
+  await shot('profile-missing-zh');
 });

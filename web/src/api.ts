@@ -21,6 +21,8 @@ export interface ApiClientOptions {
   workspaceId: () => string | null;
   /** Called when a call answers 401, i.e. the session cookie has expired. */
   onUnauthorized?: () => void;
+  /** The language the dashboard is shown in, sent as Accept-Language so the server's messages (errors) come in it. */
+  language?: () => string;
 }
 
 export interface UploadOptions {
@@ -66,6 +68,8 @@ export function toApiError(status: number, statusText: string, text: string): Ap
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const headersFor = (path: string, extra: Record<string, string> = {}): Record<string, string> => {
     const headers: Record<string, string> = { Accept: 'application/json', ...extra };
+    const language = options.language?.();
+    if (language) headers['Accept-Language'] = language;
     const workspace = options.workspaceId();
     if (path.startsWith('/api/v1/') && workspace) headers['X-Nudge-Workspace'] = workspace;
     return headers;

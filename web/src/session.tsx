@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Me, WorkspaceInfo } from '../../src/platform/platform.schema';
 import { ApiError, createApiClient } from './api';
 import { endpoints, type Endpoints } from './endpoints';
@@ -37,12 +38,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [attempt, setAttempt] = useState(0);
   // The client reads the workspace through a ref so it stays one stable object.
   const workspaceRef = useRef<string | null>(null);
+  // Likewise the language: the server answers errors in the one the dashboard is shown in.
+  const { i18n } = useTranslation();
+  const languageRef = useRef(i18n.language);
+  languageRef.current = i18n.language;
 
   const api = useMemo(
     () =>
       endpoints(
         createApiClient({
           workspaceId: () => workspaceRef.current,
+          language: () => languageRef.current,
           onUnauthorized: () => {
             setMe(null);
             setStatus('anonymous');

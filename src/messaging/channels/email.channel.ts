@@ -47,7 +47,7 @@ export const EmailSettings = z
     /** DKIM signing (RFC 6376); mailbox providers expect it of bulk senders, and RFC 8058 one-click needs it. */
     dkim: z.object({ domainName: z.string().min(1), keySelector: z.string().min(1), privateKey: z.string().min(1) }).optional(),
   })
-  .refine((s) => (s.user === undefined) === (s.pass === undefined), { message: 'user and pass go together', path: ['pass'] });
+  .refine((s) => (s.user === undefined) === (s.pass === undefined), { message: 'user and pass go together', path: ['pass'], params: { zh: 'user 和 pass 需同时填写' } });
 export type EmailSettings = z.infer<typeof EmailSettings>;
 
 export interface EmailMessage {

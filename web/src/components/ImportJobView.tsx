@@ -7,8 +7,22 @@ import { useResource } from '../hooks';
 import { ProgressBar } from './Controls';
 import { Icon } from './Icon';
 import { ErrorState, InlineError, LoadingState, Spinner } from './States';
+import { en } from '../i18n/en';
 
 const POLL_MS = 1_000;
+
+type ImportCode = keyof typeof en.import.job.codes;
+const isImportCode = (code: string): code is ImportCode => code in en.import.job.codes;
+
+/**
+ * An import error as the reader's language has it. The server stores each with its code and an
+ * English detail (which row, which value); in Chinese the code's own explanation is shown, and the
+ * detail stays in the tooltip for support.
+ */
+function useImportErrorText(): (e: { code: string; message: string }) => string {
+  const { t, i18n } = useTranslation();
+  return (e) => (i18n.language === 'zh' && isImportCode(e.code) ? t(`import.job.codes.${e.code}`) : e.message);
+}
 
 export function StatusBadge({ status }: { status: ImportStatus }) {
   const { t } = useTranslation();
@@ -24,6 +38,7 @@ export function StatusBadge({ status }: { status: ImportStatus }) {
 function ErrorTable({ job }: { job: ImportJob }) {
   const { t } = useTranslation();
   const fmt = useFormat();
+  const text = useImportErrorText();
   if (job.errors.length === 0) {
     return job.status === 'completed' ? (
       <p className="ok-note"><Icon name="check" size={16} /> {t('import.job.noErrors')}</p>
@@ -53,7 +68,7 @@ function ErrorTable({ job }: { job: ImportJob }) {
                 <td className="num">{e.row === 0 ? t('import.job.fileLevel') : fmt.number(e.row)}</td>
                 <td className="mono small">{e.field ?? t('common.none')}</td>
                 <td><code>{e.code}</code></td>
-                <td>{e.message}</td>
+                <td title={e.message}>{text(e)}</td>
               </tr>
             ))}
           </tbody>
@@ -67,6 +82,7 @@ function ErrorTable({ job }: { job: ImportJob }) {
 export function ImportJobView({ api, jobId, onFinished }: { api: Endpoints; jobId: string; onFinished: () => void }) {
   const { t } = useTranslation();
   const fmt = useFormat();
+  const errorText = useImportErrorText();
   const res = useResource((signal) => api.importJob(jobId, signal), [jobId], {
     pollMs: POLL_MS,
     pollWhile: (j) => !j || j.status === 'running',
@@ -109,7 +125,7 @@ export function ImportJobView({ api, jobId, onFinished }: { api: Endpoints; jobI
       {job.failure ? (
         <div className="inline-error" role="alert">
           <Icon name="alert" size={16} />
-          <span>{job.failure.message} <code>{job.failure.code}</code></span>
+          <span title={job.failure.message}>{errorText(job.failure)} <code>{job.failure.code}</code></span>
         </div>
       ) : null}
       <ErrorTable job={job} />
