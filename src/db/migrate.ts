@@ -14,6 +14,7 @@ import { nlp } from './migrations/0010_nlp.js';
 import { ingestAnnouncements } from './migrations/0011_ingest_announcements.js';
 import { broadcastDueOrder } from './migrations/0012_broadcast_due_order.js';
 import { workspaceTimezone } from './migrations/0013_workspace_timezone.js';
+import { messagePartialIndexes } from './migrations/0014_message_partial_indexes.js';
 
 /** Migrations in order. Each takes the dialect helpers so column types stay dialect-neutral. */
 const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
   '0011_ingest_announcements': ingestAnnouncements,
   '0012_broadcast_due_order': broadcastDueOrder,
   '0013_workspace_timezone': workspaceTimezone,
+  '0014_message_partial_indexes': messagePartialIndexes,
 };
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectHelpers): Promise<void> {

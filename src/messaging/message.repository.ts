@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { MessageEventTable, MessageTable } from '../db/database.js';
 import type { DbOrTrx } from '../db/dialect.js';
 
@@ -80,12 +80,13 @@ export async function stuckMessages(db: DbOrTrx, now: number, queuedGraceMs: num
   const queued = await db
     .selectFrom('messages')
     .selectAll()
-    .where('status', '=', 'queued')
+    // Statuses as literals: the partial indexes messages_queued and messages_sending (migration 0014) are matched by them, not by a bound parameter.
+    .where('status', '=', sql.lit('queued'))
     .where('next_attempt_at', '<=', now - queuedGraceMs)
     .orderBy('next_attempt_at')
     .limit(limit)
     .execute();
-  const sending = await db.selectFrom('messages').selectAll().where('status', '=', 'sending').where('lease_until', '<', now).orderBy('lease_until').limit(limit).execute();
+  const sending = await db.selectFrom('messages').selectAll().where('status', '=', sql.lit('sending')).where('lease_until', '<', now).orderBy('lease_until').limit(limit).execute();
   return [...queued, ...sending];
 }
 
