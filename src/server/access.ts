@@ -5,6 +5,9 @@ import { say } from '../platform/language.js';
 import type { Role } from '../platform/platform.schema.js';
 import type { WorkspaceService } from '../platform/workspace.service.js';
 
+/** Roles as the dashboard names them in Chinese (zh.ts workspace.roles). */
+const ROLE_ZH: Record<Role, string> = { admin: '管理员', member: '成员', viewer: '只读' };
+
 /**
  * Who may call a route. Every route declares one in `config.access`; a route without one is
  * refused at start-up (fail closed).
@@ -123,7 +126,7 @@ export function registerAccessControl(app: FastifyInstance, deps: { auth: AuthSe
     const role = await deps.auth.roleIn(user.id, workspaceId);
     // Not a member: answer as if the workspace did not exist, so ids cannot be probed.
     if (!role) throw new UserError('NOT_FOUND', say('Workspace not found', '未找到工作区'), { status: 404, field: WORKSPACE_HEADER });
-    if (!roleAtLeast(role, access.role)) throw new UserError('AUTH_FORBIDDEN', say(`This needs the ${access.role} role`, `此操作需要 ${access.role} 角色`), { status: 403 });
+    if (!roleAtLeast(role, access.role)) throw new UserError('AUTH_FORBIDDEN', say(`This needs the ${access.role} role`, `此操作需要「${ROLE_ZH[access.role]}」或更高的角色`), { status: 403 });
     setAuth(req, { kind: 'session', workspaceId, userId: user.id, role, actor: `user:${user.id}` });
   });
 }
