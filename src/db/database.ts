@@ -19,6 +19,8 @@ export interface WorkspaceTable {
   currency: string;
   /** IANA zone for customers without a `timezone` trait (migration 0013). */
   timezone: Generated<string>;
+  /** The hour (0–23, workspace time) a journey's best-time delay waits for (migration 0015). */
+  default_send_hour: Generated<number>;
   created_at: Millis;
 }
 

@@ -237,6 +237,29 @@ for (const dialect of testDialects()) {
       }
     });
 
+    test("a best-time delay waits for the workspace's default send hour, in its zone", async () => {
+      assert.equal((await api('PATCH', '/api/v1/workspace', { timezone: 'Asia/Shanghai', defaultSendHour: 8 })).status, 200);
+      try {
+        const id = await publish({
+          entry: { kind: 'event', event: { name: 'best_note' }, startNodeId: 'd' },
+          nodes: [n.delay('d', { kind: 'best_time' }), n.send('note', shop.templateId), n.exit('x')],
+          edges: [e('d', 'note'), e('note', 'x')],
+        });
+        await track('cat', 'best_note');
+        // 08:00 in Shanghai is 00:00 UTC (the engine's old fixed 10:00 would be 02:00 UTC).
+        const now = clock.now();
+        let eight = Math.floor(now / DAY) * DAY;
+        if (eight <= now) eight += DAY;
+        await advance(eight - now - 60_000);
+        assert.equal(mailsTo('cat@example.com'), 0, 'not before 08:00 Shanghai time');
+        await advance(120_000);
+        assert.equal(mailsTo('cat@example.com'), 1, 'at 08:00 Shanghai time');
+        await api('POST', `/api/v1/journeys/${id}/archive`);
+      } finally {
+        await api('PATCH', '/api/v1/workspace', { timezone: 'UTC', defaultSendHour: 10 });
+      }
+    });
+
     test('the goal event converts an entry mid-wait: nothing more is sent, the nodes it passed count a conversion', async () => {
       const id = await publish({
         entry: { kind: 'event', event: { name: 'trial_started' }, startNodeId: 'd' },

@@ -109,8 +109,8 @@ export interface JourneyEngineDeps {
   runWritten?(workspaceId: string, items: readonly WrittenEffect[]): Promise<void>;
   onError: (err: unknown) => void;
   workspace?: { timezone: string; defaultSendHour: number };
-  /** The workspace's own time zone, for customers without a timezone trait (over `workspace.timezone`). */
-  workspaceTimezone?(workspaceId: string): Promise<string>;
+  /** The workspace's own time zone (for customers without a timezone trait) and default send hour (over `workspace`). */
+  workspaceSending?(workspaceId: string): Promise<{ timezone: string; defaultSendHour: number }>;
   /** How long past due a wait or a pending effect must be before the sweep re-enqueues it (default 60 s). */
   recoverGraceMs?: number;
   /** Told how many entries and outbox rows batches insert (PostgreSQL re-plans fast-growing tables: table-stats.ts). */
@@ -165,7 +165,7 @@ export function createJourneyEngine(deps: JourneyEngineDeps): JourneyEngine {
   const { db, clock, queue } = deps;
   const defaults = deps.workspace ?? { timezone: 'UTC', defaultSendHour: 10 };
   const workspace = async (workspaceId: string): Promise<{ timezone: string; defaultSendHour: number }> =>
-    deps.workspaceTimezone ? { ...defaults, timezone: await deps.workspaceTimezone(workspaceId) } : defaults;
+    deps.workspaceSending ? deps.workspaceSending(workspaceId) : defaults;
   const grace = deps.recoverGraceMs ?? 60_000;
   const definitions = new Map<string, JourneyDefinition>();
 

@@ -43,6 +43,8 @@ export function createJourneys(deps: {
   onError: (err: unknown) => void;
   /** The workspace's time zone (Settings), for customers without a timezone trait; default UTC. */
   workspaceTimezone?(workspaceId: string): Promise<string>;
+  /** The zone and the default send hour (Settings) journeys read times of day in; default UTC, 10:00. */
+  workspaceSending?(workspaceId: string): Promise<{ timezone: string; defaultSendHour: number }>;
   /** Replace fetch for webhook nodes (tests). */
   fetch?: typeof fetch;
 }): Journeys {
@@ -109,9 +111,11 @@ export function createJourneys(deps: {
     pending.push(c);
   };
   const stats = createTableStats(db, deps.dialect, onError);
-  // Engine, simulator and broadcasts read customers without a timezone trait in the workspace's zone.
+  // Engine, simulator and broadcasts read customers without a timezone trait in the workspace's
+  // zone; the engine and the simulator also take its default send hour.
   const zone = deps.workspaceTimezone ? { workspaceTimezone: deps.workspaceTimezone } : {};
-  const engine = createJourneyEngine({ db, dialect: deps.dialect, clock, queue, profiles, matches, runEffect: effects.run, runEffects: effects.many, runWritten: effects.written, onError, onLifecycle, stats, ...zone });
+  const sending = deps.workspaceSending ? { workspaceSending: deps.workspaceSending } : {};
+  const engine = createJourneyEngine({ db, dialect: deps.dialect, clock, queue, profiles, matches, runEffect: effects.run, runEffects: effects.many, runWritten: effects.written, onError, onLifecycle, stats, ...sending });
   engineRef = engine;
   const triggers = createTriggers({ db, clock, queue, profiles, engine });
   // Durable: a batch a crash left unannounced is announced again after the restart (entries are keyed by their trigger, so a repeat changes nothing).
@@ -135,7 +139,7 @@ export function createJourneys(deps: {
     onArchived: async (workspaceId, journeyId) => {
       await queue.enqueue(RELEASE_QUEUE, { workspaceId, journeyId }, { workspaceId, dedupeKey: `release:${journeyId}` });
     },
-    ...zone,
+    ...sending,
   });
   const broadcasts = createBroadcastService({ db, clock, queue, profiles, segments: deps.segments.service, messaging: deps.messaging, segmentExists, onError, ...zone });
   return {

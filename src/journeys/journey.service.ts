@@ -46,8 +46,8 @@ export interface JourneyServiceDeps {
   matches(workspaceId: string, profileId: string, rule: SegmentDefinition): Promise<boolean>;
   /** After an archive is committed: let the customers still inside exit (in the background). */
   onArchived?(workspaceId: string, journeyId: string): Promise<void>;
-  /** The workspace's time zone, which a simulation uses as the engine does (default UTC). */
-  workspaceTimezone?(workspaceId: string): Promise<string>;
+  /** The workspace's time zone and default send hour, which a simulation uses as the engine does (default UTC, 10:00). */
+  workspaceSending?(workspaceId: string): Promise<{ timezone: string; defaultSendHour: number }>;
 }
 
 /** A lifecycle status as the dashboard names it in Chinese (journeys.zh.ts). */
@@ -224,7 +224,7 @@ export function createJourneyService(deps: JourneyServiceDeps): JourneyService {
         events: request.events.map((e) => ({ at: Date.parse(e.at), event: e.event })),
         maxDays: request.maxDays,
         journeyId: id,
-        workspace: { timezone: deps.workspaceTimezone ? await deps.workspaceTimezone(workspaceId) : 'UTC', defaultSendHour: 10 },
+        workspace: deps.workspaceSending ? await deps.workspaceSending(workspaceId) : { timezone: 'UTC', defaultSendHour: 10 },
         // Renders the saved template for this customer against the simulated journey context; nothing is sent.
         render: async (templateId, ctx): Promise<RenderedMessage> => {
           const template = await templates.get(workspaceId, templateId);

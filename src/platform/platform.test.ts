@@ -115,6 +115,24 @@ for (const dialect of testDialects()) {
       assert.equal((await patch({ timezone: 'UTC' })).json().timezone, 'UTC');
     });
 
+    test('an admin sets the default send hour (0 to 23); anything else is refused with the field and changes nothing', async () => {
+      const secret = { authorization: `Bearer ${t.workspace.secretKey}` };
+      const patch = (payload: object) => t.app.inject({ method: 'PATCH', url: '/api/v1/workspace', headers: secret, payload });
+      assert.equal((await get('/api/v1/workspace', secret)).json().defaultSendHour, 10, '10:00 until set');
+      const set = await patch({ defaultSendHour: 8 });
+      assert.equal(set.statusCode, 200, set.body);
+      assert.equal(set.json().defaultSendHour, 8);
+      assert.equal((await t.nudge.workspaces.sendDefaults(t.workspace.id)).defaultSendHour, 8, 'the cached hour follows at once');
+      for (const hour of [24, -1, 7.5]) {
+        const bad = await patch({ defaultSendHour: hour });
+        assert.equal(bad.statusCode, 400, `${hour}`);
+        assert.deepEqual([bad.json().error.code, bad.json().error.field], ['WORKSPACE_BAD_SEND_HOUR', 'defaultSendHour']);
+      }
+      assert.equal((await get('/api/v1/workspace', secret)).json().defaultSendHour, 8, 'refused patches change nothing');
+      assert.equal((await get('/api/v1/workspace', { authorization: `Bearer ${other.secretKey}` })).json().defaultSendHour, 10, 'another workspace keeps its own');
+      assert.equal((await patch({ defaultSendHour: 10 })).statusCode, 200);
+    });
+
     test('OpenAPI document lists the Segment and admin routes', async () => {
       const res = await get('/docs/json', {});
       assert.equal(res.statusCode, 200);

@@ -16,6 +16,8 @@ export interface Workspace {
   currency: string;
   /** IANA zone for customers without a `timezone` trait: journeys' times of day, broadcasts' quiet hours. */
   timezone: string;
+  /** The hour (0–23, in `timezone`) a journey's "best time" delay waits for, until send-time prediction. */
+  defaultSendHour: number;
   createdAt: number;
 }
 
@@ -30,10 +32,12 @@ export interface WorkspaceService {
   get(id: string): Promise<Workspace>;
   findBySlug(slug: string): Promise<Workspace | null>;
   list(): Promise<Workspace[]>;
-  /** Rename or move the workspace to another time zone (an IANA name such as Asia/Shanghai). */
-  update(id: string, patch: { name?: string; timezone?: string }, actor: string): Promise<Workspace>;
+/** Rename, move to another time zone (an IANA name such as Asia/Shanghai) or change the default send hour. */
+  update(id: string, patch: { name?: string; timezone?: string; defaultSendHour?: number }, actor: string): Promise<Workspace>;
   /** The workspace's time zone, cached briefly: journeys and broadcasts ask for it on every batch. */
   timezone(id: string): Promise<string>;
+  /** The time zone and default send hour journeys read times of day in (cached with the zone). */
+  sendDefaults(id: string): Promise<{ timezone: string; defaultSendHour: number }>;
   createKey(workspaceId: string, kind: ApiKeyKind, name: string, actor: string): Promise<{ id: string; key: string }>;
   listKeys(workspaceId: string): Promise<ApiKeyInfo[]>;
   revealKey(workspaceId: string, keyId: string, actor: string): Promise<string>;
@@ -42,22 +46,25 @@ export interface WorkspaceService {
 }
 
 const KEY_CACHE_MS = 30_000;
-/** A changed time zone reaches other processes' journeys within this long (at once in this one). */
+/** A changed time zone or send hour reaches other processes' journeys within this long (at once in this one). */
 const ZONE_CACHE_MS = 10_000;
+/** Until a workspace picks its own: the engine's default before the setting existed. */
+export const DEFAULT_SEND_HOUR = 10;
 
 /** Workspaces and their API keys. Secret keys are stored sealed with the instance key. */
 export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey: Buffer }): WorkspaceService {
   const { db, clock, instanceKey } = deps;
   const cache = new Map<string, { value: ResolvedKey | null; until: number }>();
-  const zones = new Map<string, { zone: string; until: number }>();
+  const zones = new Map<string, { zone: string; hour: number; until: number }>();
 
-  const toWorkspace = (r: { id: string; name: string; slug: string; is_demo: number; currency: string; timezone: string; created_at: number }): Workspace => ({
+  const toWorkspace = (r: { id: string; name: string; slug: string; is_demo: number; currency: string; timezone: string; default_send_hour: number; created_at: number }): Workspace => ({
     id: r.id,
     name: r.name,
     slug: r.slug,
     isDemo: r.is_demo === 1,
     currency: r.currency,
     timezone: r.timezone,
+    defaultSendHour: r.default_send_hour,
     createdAt: r.created_at,
   });
 
@@ -88,7 +95,7 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
     return { id, key };
   }
 
-  return {
+  const service: WorkspaceService = {
     async create({ name, slug, isDemo = false, currency = 'CNY', actor }) {
       const trimmed = name.trim();
       if (!trimmed) throw new UserError('WORKSPACE_NAME_REQUIRED', say('A workspace needs a name', '请填写工作区名称'), { field: 'name' });
@@ -101,7 +108,7 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
         for (let i = 2; await trx.selectFrom('workspaces').select('id').where('slug', '=', finalSlug).executeTakeFirst(); i++) {
           finalSlug = `${base}-${i}`;
         }
-        const workspace: Workspace = { id: newId('ws', clock.now()), name: trimmed, slug: finalSlug, isDemo, currency, timezone: 'UTC', createdAt: clock.now() };
+        const workspace: Workspace = { id: newId('ws', clock.now()), name: trimmed, slug: finalSlug, isDemo, currency, timezone: 'UTC', defaultSendHour: DEFAULT_SEND_HOUR, createdAt: clock.now() };
         await trx
           .insertInto('workspaces')
           .values({ id: workspace.id, name: workspace.name, slug: workspace.slug, is_demo: isDemo ? 1 : 0, currency, created_at: workspace.createdAt })
@@ -129,7 +136,9 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
       const name = patch.name?.trim();
       if (patch.name !== undefined && !name) throw new UserError('WORKSPACE_NAME_REQUIRED', say('A workspace needs a name', '请填写工作区名称'), { field: 'name' });
       if (patch.timezone !== undefined && !isTimeZone(patch.timezone)) throw new UserError('WORKSPACE_BAD_TIMEZONE', say(`"${patch.timezone}" is not a time zone; use an IANA name such as Asia/Shanghai`, `「${patch.timezone}」不是有效的时区，请使用 IANA 时区名称，如 Asia/Shanghai`), { field: 'timezone' });
-      const set = { ...(name ? { name } : {}), ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}) };
+      const hour = patch.defaultSendHour;
+      if (hour !== undefined && !(Number.isInteger(hour) && hour >= 0 && hour <= 23)) throw new UserError('WORKSPACE_BAD_SEND_HOUR', say(`The default send hour is a whole hour from 0 to 23, not ${hour}`, `默认发送时间须为 0 到 23 之间的整点，不能是 ${hour}`), { field: 'defaultSendHour' });
+      const set = { ...(name ? { name } : {}), ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}), ...(hour !== undefined ? { default_send_hour: hour } : {}) };
       if (Object.keys(set).length > 0) {
         const r = await db.updateTable('workspaces').set(set).where('id', '=', id).executeTakeFirst();
         if (Number(r.numUpdatedRows) === 0) throw notFound(say('Workspace', '工作区'));
@@ -140,14 +149,19 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
     },
 
     async timezone(id) {
+      return (await service.sendDefaults(id)).timezone;
+    },
+
+    async sendDefaults(id) {
       const now = clock.now();
       const hit = zones.get(id);
-      if (hit && hit.until > now) return hit.zone;
-      const row = await db.selectFrom('workspaces').select('timezone').where('id', '=', id).executeTakeFirst();
+      if (hit && hit.until > now) return { timezone: hit.zone, defaultSendHour: hit.hour };
+      const row = await db.selectFrom('workspaces').select(['timezone', 'default_send_hour']).where('id', '=', id).executeTakeFirst();
       const zone = row && isTimeZone(row.timezone) ? row.timezone : 'UTC';
+      const hour = row && Number.isInteger(row.default_send_hour) && row.default_send_hour >= 0 && row.default_send_hour <= 23 ? row.default_send_hour : DEFAULT_SEND_HOUR;
       if (zones.size > 10_000) zones.clear();
-      zones.set(id, { zone, until: now + ZONE_CACHE_MS });
-      return zone;
+      zones.set(id, { zone, hour, until: now + ZONE_CACHE_MS });
+      return { timezone: zone, defaultSendHour: hour };
     },
 
     async createKey(workspaceId, kind, name, actor) {
@@ -207,4 +221,5 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
       return value;
     },
   };
+  return service;
 }

@@ -162,7 +162,7 @@ export async function createNudge(config: Config, options: NudgeOptions = {}): P
     ...(options.assistant ? { options: options.assistant } : {}),
     onError: (err) => console.error('[assistant]', err),
   });
-  const journeys = createJourneys({ db, dialect, clock, queue, profiles, ingest, segments, messaging, workspaceTimezone: (ws) => workspaces.timezone(ws), onError: (err) => console.error('[journeys]', err) });
+  const journeys = createJourneys({ db, dialect, clock, queue, profiles, ingest, segments, messaging, workspaceTimezone: (ws) => workspaces.timezone(ws), workspaceSending: (ws) => workspaces.sendDefaults(ws), onError: (err) => console.error('[journeys]', err) });
   const overview = createOverviewService({
     db,
     dialect,

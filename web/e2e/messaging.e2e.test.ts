@@ -67,6 +67,12 @@ test('set up SMTP, write an email template with a live preview, fix an error, se
   await page.getByTestId('workspace-timezone-save').click();
   await page.getByTestId('workspace-timezone-saved').waitFor();
   assert.equal(await shop.t.nudge.workspaces.timezone(shop.t.workspace.id), 'Asia/Shanghai');
+  // Its default send hour, for best-time delays: 10:00 until changed.
+  assert.equal(await page.getByTestId('workspace-send-hour').inputValue(), '10');
+  await page.getByTestId('workspace-send-hour').selectOption({ label: '08:00' });
+  await page.getByTestId('workspace-send-hour-save').click();
+  await page.getByTestId('workspace-send-hour-saved').waitFor();
+  assert.deepEqual(await shop.t.nudge.workspaces.sendDefaults(shop.t.workspace.id), { timezone: 'Asia/Shanghai', defaultSendHour: 8 });
   await shot('settings');
 
   // A fresh workspace has no templates: the empty state offers the first one.

@@ -364,6 +364,8 @@ export const en = {
       role: 'Your role',
       timezone: 'Time zone',
       timezoneHint: 'Customers without a timezone trait are in this zone: journey times of day and broadcast quiet hours use it.',
+      sendHour: 'Default send hour',
+      sendHourHint: 'In the workspace time zone: the hour a journey\'s "best time" delay waits for, until send-time prediction learns each customer\'s own.',
       save: 'Save',
       saved: 'Saved',
     },

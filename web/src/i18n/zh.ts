@@ -365,6 +365,8 @@ export const zh: Dictionary = {
       role: '你的角色',
       timezone: '时区',
       timezoneHint: '没有 timezone 属性的客户按此时区计算：旅程中的时刻和群发的免打扰时段都以它为准。',
+      sendHour: '默认发送时间',
+      sendHourHint: '按工作区时区计算：旅程中“最佳时间”延迟会等到这个整点，直到发送时间预测学会每位客户自己的最佳时间。',
       save: '保存',
       saved: '已保存',
     },

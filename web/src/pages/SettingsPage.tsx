@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiKeyInfo } from '../../../src/platform/platform.schema';
+import type { ApiKeyInfo, WorkspaceView } from '../../../src/platform/platform.schema';
 import { ApiError } from '../api';
 import { CopyButton, PageHeader, Segmented } from '../components/Controls';
 import { DemoBadge, LanguageSwitcher } from '../components/Header';
@@ -41,31 +41,36 @@ function timeZones(): string[] {
   return ['UTC', ...listed.filter((z) => z !== 'UTC')];
 }
 
-/** The workspace's time zone: admins change it; others read it. */
-function TimeZoneSetting({ canEdit }: { canEdit: boolean }) {
+type Choosable = 'timezone' | 'defaultSendHour';
+
+/**
+ * A workspace setting picked from a list (its time zone, its default send hour): admins change
+ * and save it; others read it. `options` are the choices, the stored value first when it is not one.
+ */
+function WorkspaceChoice<K extends Choosable>({ canEdit, field, options, label, hint, testId }: { canEdit: boolean; field: K; options: readonly { value: WorkspaceView[K]; label: string }[]; label: string; hint: string; testId: string }) {
   const { t } = useTranslation();
   const { workspace, api } = useWorkspace();
   const info = useResource((signal) => api.workspaceInfo(signal), [workspace.id]);
-  const [zone, setZone] = useState<string>();
+  const [choice, setChoice] = useState<WorkspaceView[K]>();
   // What the server holds since this page saved it (the loaded info is not read again).
-  const [stored, setStored] = useState<string>();
+  const [stored, setStored] = useState<WorkspaceView[K]>();
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<ApiError>();
   if (info.error && !info.data) return <InlineError error={info.error} onRetry={info.reload} />;
   if (!info.data) return <Spinner small />;
-  const base = stored ?? info.data.timezone;
-  const current = zone ?? base;
-  if (!canEdit) return <span data-testid="workspace-timezone">{base}</span>;
-  const zones = timeZones();
+  const base = stored ?? info.data[field];
+  const current = choice ?? base;
+  const labelOf = (v: WorkspaceView[K]) => options.find((o) => o.value === v)?.label ?? String(v);
+  if (!canEdit) return <span data-testid={testId}>{labelOf(base)}</span>;
   const save = async () => {
     setBusy(true);
     setError(undefined);
     setSaved(false);
     try {
-      const updated = await api.updateWorkspace({ timezone: current });
-      setStored(updated.timezone);
-      setZone(undefined);
+      const updated = await api.updateWorkspace({ [field]: current });
+      setStored(updated[field]);
+      setChoice(undefined);
       setSaved(true);
     } catch (e) {
       setError(e as ApiError); // api.* rejects with ApiError (api.ts)
@@ -73,23 +78,35 @@ function TimeZoneSetting({ canEdit }: { canEdit: boolean }) {
       setBusy(false);
     }
   };
+  const listed = options.some((o) => o.value === current) ? options : [{ value: current, label: String(current) }, ...options];
   return (
     <div className="tz-setting">
       <div className="row-gap">
-        <select value={current} onChange={(e) => { setZone(e.target.value); setSaved(false); }} aria-label={t('settings.workspace.timezone')} data-testid="workspace-timezone">
-          {zones.includes(current) ? null : <option value={current}>{current}</option>}
-          {zones.map((z) => <option key={z} value={z}>{z}</option>)}
+        <select
+          value={String(current)}
+          onChange={(e) => {
+            const picked = listed.find((o) => String(o.value) === e.target.value);
+            if (picked) setChoice(picked.value);
+            setSaved(false);
+          }}
+          aria-label={label}
+          data-testid={testId}
+        >
+          {listed.map((o) => <option key={String(o.value)} value={String(o.value)}>{o.label}</option>)}
         </select>
-        <button type="button" className="btn btn-sm" disabled={busy || current === base} onClick={() => void save()} data-testid="workspace-timezone-save">
+        <button type="button" className="btn btn-sm" disabled={busy || current === base} onClick={() => void save()} data-testid={`${testId}-save`}>
           {busy ? <Spinner small /> : null} {t('settings.workspace.save')}
         </button>
-        {saved ? <span className="muted small" data-testid="workspace-timezone-saved"><Icon name="check" size={14} /> {t('settings.workspace.saved')}</span> : null}
+        {saved ? <span className="muted small" data-testid={`${testId}-saved`}><Icon name="check" size={14} /> {t('settings.workspace.saved')}</span> : null}
       </div>
-      <p className="muted small">{t('settings.workspace.timezoneHint')}</p>
+      <p className="muted small">{hint}</p>
       {error ? <InlineError error={error} /> : null}
     </div>
   );
 }
+
+/** The 24 whole hours, written as times of day (09:00) in both languages. */
+const hourOptions = Array.from({ length: 24 }, (_, h) => ({ value: h, label: `${String(h).padStart(2, '0')}:00` }));
 
 function Snippet({ writeKey }: { writeKey: string | undefined }) {
   const { t } = useTranslation();
@@ -176,6 +193,7 @@ export default function SettingsPage() {
   const keys = useResource((signal) => api.keys(signal), [workspace.id]);
   const writeKey = keys.data?.items.find((k) => k.kind === 'write')?.key;
   const isAdmin = workspace.role === 'admin';
+  const zoneOptions = timeZones().map((z) => ({ value: z, label: z }));
 
   return (
     <div className="page" data-testid="settings-page">
@@ -193,7 +211,13 @@ export default function SettingsPage() {
             <dt>{t('settings.workspace.role')}</dt>
             <dd>{t(`workspace.roles.${workspace.role}`)}</dd>
             <dt>{t('settings.workspace.timezone')}</dt>
-            <dd><TimeZoneSetting canEdit={isAdmin} /></dd>
+            <dd>
+              <WorkspaceChoice canEdit={isAdmin} field="timezone" options={zoneOptions} label={t('settings.workspace.timezone')} hint={t('settings.workspace.timezoneHint')} testId="workspace-timezone" />
+            </dd>
+            <dt>{t('settings.workspace.sendHour')}</dt>
+            <dd>
+              <WorkspaceChoice canEdit={isAdmin} field="defaultSendHour" options={hourOptions} label={t('settings.workspace.sendHour')} hint={t('settings.workspace.sendHourHint')} testId="workspace-send-hour" />
+            </dd>
           </dl>
         </section>
         <section className="card">
