@@ -9,6 +9,8 @@
  */
 export interface GroupCommit<T, R> {
   add(item: T): Promise<R>;
+  /** Resolves once every item added so far has been written (or has failed): for callers that add without waiting. */
+  idle(): Promise<void>;
 }
 
 export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, options: { max?: number; lingerMs?: number } = {}): GroupCommit<T, R> {
@@ -16,6 +18,15 @@ export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, options: 
   const linger = options.lingerMs ?? 0;
   let pending: { item: T; resolve: (r: R) => void; reject: (err: unknown) => void }[] = [];
   let running = false;
+  // Items added and not yet answered, and who waits for there to be none.
+  let outstanding = 0;
+  let waiters: (() => void)[] = [];
+  const settle = (): void => {
+    if (--outstanding > 0) return;
+    const woken = waiters;
+    waiters = [];
+    for (const w of woken) w();
+  };
 
   async function drain(): Promise<void> {
     running = true;
@@ -41,8 +52,19 @@ export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, options: 
 
   return {
     add(item) {
+      outstanding++;
       return new Promise<R>((resolve, reject) => {
-        pending.push({ item, resolve, reject });
+        pending.push({
+          item,
+          resolve: (r) => {
+            resolve(r);
+            settle();
+          },
+          reject: (err) => {
+            reject(err);
+            settle();
+          },
+        });
         // Started on the next turn, so items finishing in the same turn (a fast provider) share a
         // write; or after `lingerMs`, so items finishing one by one (SMTP answers) share one too.
         if (!running) {
@@ -51,6 +73,9 @@ export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, options: 
           else setImmediate(() => void drain());
         }
       });
+    },
+    idle() {
+      return outstanding === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve));
     },
   };
 }

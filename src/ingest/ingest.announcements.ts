@@ -59,13 +59,13 @@ export function createAnnouncements(deps: { db: Kysely<Database>; eventStore: Ev
     { lingerMs: deps.deleteLingerMs ?? DELETE_LINGER_MS, max: 50_000 },
   );
   // Ids whose delete is pending: fully announced, so recovery leaves them alone.
-  const deleting = new Map<number, Promise<void>>();
+  const deleting = new Set<number>();
   const done = (id: number): void => {
-    const p: Promise<void> = deletes
+    deleting.add(id);
+    void deletes
       .add(id)
       .catch(deps.onError)
       .finally(() => deleting.delete(id));
-    deleting.set(id, p);
   };
   const everyone = async (batch: CommittedBatch): Promise<void> => {
     const results = await Promise.allSettled(listeners.map((l) => l(batch)));
@@ -117,7 +117,10 @@ export function createAnnouncements(deps: { db: Kysely<Database>; eventStore: Ev
     },
 
     async idle() {
-      while (inHand.size > 0 || loose.size > 0 || deleting.size > 0) await Promise.allSettled([...inHand.values(), ...loose, ...deleting.values()]);
+      while (inHand.size > 0 || loose.size > 0 || deleting.size > 0) {
+        await Promise.allSettled([...inHand.values(), ...loose]);
+        await deletes.idle();
+      }
     },
   };
 }

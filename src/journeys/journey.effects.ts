@@ -65,15 +65,8 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
     },
     { lingerMs: deps.finishLingerMs ?? FINISH_LINGER_MS, max: 50_000 },
   );
-  const unfinished = new Set<Promise<void>>();
   const finishLater = (workspaceId: string, ids: readonly string[]): void => {
-    for (const id of ids) {
-      const p: Promise<void> = finishing
-        .add({ workspaceId, id })
-        .catch((err: unknown) => deps.onError?.(err))
-        .finally(() => unfinished.delete(p));
-      unfinished.add(p);
-    }
+    for (const id of ids) void finishing.add({ workspaceId, id }).catch((err: unknown) => deps.onError?.(err));
   };
 
   /** What Liquid in webhook and trait values can refer to. */
@@ -284,10 +277,7 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
     for (const id of others) await runner(workspaceId, id);
   }
 
-  async function idle(): Promise<void> {
-    while (unfinished.size > 0) await Promise.allSettled([...unfinished]);
-  }
-  return { run: runner, many, written, idle };
+  return { run: runner, many, written, idle: () => finishing.idle() };
 }
 
 const entryOf = (e: repo.EntryRow): WrittenEffect['entry'] => ({ id: e.id, profileId: e.profile_id, journeyId: e.journey_id });

@@ -50,6 +50,7 @@ const KEY_CACHE_MS = 30_000;
 const ZONE_CACHE_MS = 10_000;
 /** Until a workspace picks its own: the engine's default before the setting existed. */
 export const DEFAULT_SEND_HOUR = 10;
+const isSendHour = (hour: number): boolean => Number.isInteger(hour) && hour >= 0 && hour <= 23;
 
 /** Workspaces and their API keys. Secret keys are stored sealed with the instance key. */
 export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey: Buffer }): WorkspaceService {
@@ -137,7 +138,7 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
       if (patch.name !== undefined && !name) throw new UserError('WORKSPACE_NAME_REQUIRED', say('A workspace needs a name', '请填写工作区名称'), { field: 'name' });
       if (patch.timezone !== undefined && !isTimeZone(patch.timezone)) throw new UserError('WORKSPACE_BAD_TIMEZONE', say(`"${patch.timezone}" is not a time zone; use an IANA name such as Asia/Shanghai`, `「${patch.timezone}」不是有效的时区，请使用 IANA 时区名称，如 Asia/Shanghai`), { field: 'timezone' });
       const hour = patch.defaultSendHour;
-      if (hour !== undefined && !(Number.isInteger(hour) && hour >= 0 && hour <= 23)) throw new UserError('WORKSPACE_BAD_SEND_HOUR', say(`The default send hour is a whole hour from 0 to 23, not ${hour}`, `默认发送时间须为 0 到 23 之间的整点，不能是 ${hour}`), { field: 'defaultSendHour' });
+      if (hour !== undefined && !isSendHour(hour)) throw new UserError('WORKSPACE_BAD_SEND_HOUR', say(`The default send hour is a whole hour from 0 to 23, not ${hour}`, `默认发送时间须为 0 到 23 之间的整点，不能是 ${hour}`), { field: 'defaultSendHour' });
       const set = { ...(name ? { name } : {}), ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}), ...(hour !== undefined ? { default_send_hour: hour } : {}) };
       if (Object.keys(set).length > 0) {
         const r = await db.updateTable('workspaces').set(set).where('id', '=', id).executeTakeFirst();
@@ -158,7 +159,7 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
       if (hit && hit.until > now) return { timezone: hit.zone, defaultSendHour: hit.hour };
       const row = await db.selectFrom('workspaces').select(['timezone', 'default_send_hour']).where('id', '=', id).executeTakeFirst();
       const zone = row && isTimeZone(row.timezone) ? row.timezone : 'UTC';
-      const hour = row && Number.isInteger(row.default_send_hour) && row.default_send_hour >= 0 && row.default_send_hour <= 23 ? row.default_send_hour : DEFAULT_SEND_HOUR;
+      const hour = row && isSendHour(row.default_send_hour) ? row.default_send_hour : DEFAULT_SEND_HOUR;
       if (zones.size > 10_000) zones.clear();
       zones.set(id, { zone, hour, until: now + ZONE_CACHE_MS });
       return { timezone: zone, defaultSendHour: hour };
