@@ -214,6 +214,20 @@ for (const dialect of testDialects()) {
       await api('POST', `/api/v1/journeys/${id}/archive`);
     });
 
+    /** The next instant after now at `hour`:00 UTC. */
+    const nextUtcHour = (hour: number): number => {
+      const now = clock.now();
+      const at = Math.floor(now / DAY) * DAY + hour * HOUR;
+      return at <= now ? at + DAY : at;
+    };
+    /** Nothing to `address` until a minute before `at`, its one mail by a minute after. */
+    const expectMailAt = async (address: string, at: number, when: string): Promise<void> => {
+      await advance(at - clock.now() - 60_000);
+      assert.equal(mailsTo(address), 0, `not before ${when}`);
+      await advance(120_000);
+      assert.equal(mailsTo(address), 1, `at ${when}`);
+    };
+
     test("a delay until 09:00 waits for 09:00 in the workspace's zone when the customer has no timezone trait", async () => {
       assert.equal((await api('PATCH', '/api/v1/workspace', { timezone: 'Asia/Shanghai' })).status, 200);
       try {
@@ -223,14 +237,8 @@ for (const dialect of testDialects()) {
           edges: [e('d', 'note'), e('note', 'x')],
         });
         await track('cat', 'morning_note');
-        // 09:00 in Shanghai is 01:00 UTC: the next one after now.
-        const now = clock.now();
-        let nine = Math.floor(now / DAY) * DAY + HOUR;
-        if (nine <= now) nine += DAY;
-        await advance(nine - now - 60_000);
-        assert.equal(mailsTo('cat@example.com'), 0, 'not before 09:00 Shanghai time');
-        await advance(120_000);
-        assert.equal(mailsTo('cat@example.com'), 1, 'at 09:00 Shanghai time');
+        // 09:00 in Shanghai is 01:00 UTC.
+        await expectMailAt('cat@example.com', nextUtcHour(1), '09:00 Shanghai time');
         await api('POST', `/api/v1/journeys/${id}/archive`);
       } finally {
         await api('PATCH', '/api/v1/workspace', { timezone: 'UTC' });
@@ -247,13 +255,7 @@ for (const dialect of testDialects()) {
         });
         await track('cat', 'best_note');
         // 08:00 in Shanghai is 00:00 UTC (the engine's old fixed 10:00 would be 02:00 UTC).
-        const now = clock.now();
-        let eight = Math.floor(now / DAY) * DAY;
-        if (eight <= now) eight += DAY;
-        await advance(eight - now - 60_000);
-        assert.equal(mailsTo('cat@example.com'), 0, 'not before 08:00 Shanghai time');
-        await advance(120_000);
-        assert.equal(mailsTo('cat@example.com'), 1, 'at 08:00 Shanghai time');
+        await expectMailAt('cat@example.com', nextUtcHour(0), '08:00 Shanghai time');
         await api('POST', `/api/v1/journeys/${id}/archive`);
       } finally {
         await api('PATCH', '/api/v1/workspace', { timezone: 'UTC', defaultSendHour: 10 });
