@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../platform/errors.js';
-import { languageFromAcceptLanguage, say } from '../platform/language.js';
+import { requestLanguage, say } from '../platform/language.js';
 import { ErrorBody } from '../platform/platform.schema.js';
 import { EmailFeedback, FeedbackResult, TwilioStatusCallback } from './feedback.schema.js';
 import type { FeedbackService } from './feedback.service.js';
@@ -116,7 +116,7 @@ export function publicMessagingRoutes(app: FastifyInstance, deps: { tracking: Tr
           try {
             await deps.unsubscribe.oneClick(req.params['*']);
           } catch (err) {
-            if (err instanceof UserError) return reply.code(err.status).type('text/plain; charset=utf-8').send(err.in(languageFromAcceptLanguage(req.headers['accept-language']) ?? 'en'));
+            if (err instanceof UserError) return reply.code(err.status).type('text/plain; charset=utf-8').send(err.in(requestLanguage(req)));
             throw err;
           }
           return noStore(reply).type('text/plain; charset=utf-8').send(oneClickConfirmation());

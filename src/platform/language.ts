@@ -28,3 +28,6 @@ export function languageFromAcceptLanguage(header: string | undefined): Language
   const hit = ranked.find((x) => x.lang === 'zh' || x.lang === 'en');
   return hit ? (hit.lang === 'zh' ? 'zh' : 'en') : null;
 }
+
+/** The language to answer a request in: its Accept-Language, else English. */
+export const requestLanguage = (req: { headers: { 'accept-language'?: string | undefined } }): Language => languageFromAcceptLanguage(req.headers['accept-language']) ?? 'en';

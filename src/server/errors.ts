@@ -1,7 +1,7 @@
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { OperationalError, UserError } from '../platform/errors.js';
-import { languageFromAcceptLanguage, say, type Bilingual, type Language } from '../platform/language.js';
+import { requestLanguage, say, type Bilingual, type Language } from '../platform/language.js';
 import type { ErrorBody } from '../platform/platform.schema.js';
 import { zodIssueZh } from '../platform/zod-text.js';
 
@@ -22,9 +22,6 @@ export interface BodyLimitMessage {
   code: string;
   message: Bilingual;
 }
-
-/** The language a request's error is told in: its Accept-Language (the dashboard sends its own), else English. */
-export const requestLanguage = (req: FastifyRequest): Language => languageFromAcceptLanguage(req.headers['accept-language']) ?? 'en';
 
 /** zod's `received X` names, as values of that type: the issues fastify-type-provider-zod hands over carry no input, and zod's Chinese names its type. */
 const SAMPLES: Record<string, unknown> = { string: '', number: 0, nan: Number.NaN, boolean: false, bigint: 0n, undefined: undefined, null: null, array: [], object: {}, date: new Date(0), function: () => undefined };
@@ -87,10 +84,10 @@ export function registerErrorHandling(app: FastifyInstance, limits: Record<strin
       return reply.code(err.statusCode).send(body(err.code ?? 'BAD_REQUEST', err.message));
     }
     req.log.error({ err }, 'unexpected error');
-    return reply.code(500).send(body('INTERNAL', language === 'zh' ? '服务器内部出错，已记录日志' : 'Something went wrong on our side; it has been logged'));
+    return reply.code(500).send(body('INTERNAL', say('Something went wrong on our side; it has been logged', '服务器内部出错，已记录日志')[language]));
   });
   app.setNotFoundHandler((req, reply) => {
     const route = `${req.method} ${req.url.split('?')[0]}`;
-    return reply.code(404).send(body('NOT_FOUND', requestLanguage(req) === 'zh' ? `没有这个路由：${route}` : `No route ${route}`));
+    return reply.code(404).send(body('NOT_FOUND', say(`No route ${route}`, `没有这个路由：${route}`)[requestLanguage(req)]));
   });
 }
