@@ -10,8 +10,9 @@ import { ChatMessage, Conversation, MessageText } from './assistant.schema.js';
 import type { AssistantService } from './assistant.service.js';
 import { createRateLimiter } from './rate-limit.js';
 import { WIDGET_JS } from './widget.script.js';
+import { zodText } from '../platform/zod-text.js';
 
-export const VisitorId = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'a visitor id is 8–100 letters, digits, "_" or "-"');
+export const VisitorId = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, zodText(say('a visitor id is 8–100 letters, digits, "_" or "-"', '访客 ID 须为 8–100 个字母、数字、“_”或“-”')));
 const SendBody = z.object({
   visitorId: VisitorId,
   text: MessageText,

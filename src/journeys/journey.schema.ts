@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { Channel } from '../messaging/template.schema.js';
 import { EventMatch, JsonPathString, PropertyFilter, SegmentDefinition } from '../segments/segment.schema.js';
 import { isTimeZone } from './journey.time.js';
+import { say } from '../platform/language.js';
+import { zodText } from '../platform/zod-text.js';
 
 /**
  * A journey definition: one JSON document shared by the API, storage and the dashboard's canvas
@@ -18,7 +20,7 @@ export const MAX_EDGES = 400;
  * Node ids appear in idempotency keys and in Liquid as `responses.<nodeId>`, so they are restricted
  * to characters that need no escaping in either (`-` needs bracket notation in Liquid).
  */
-export const NodeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64');
+export const NodeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, zodText(say('letters, digits, _ and -, at most 64', '只能包含字母、数字、_ 和 -，最多 64 个字符')));
 export type NodeId = z.infer<typeof NodeId>;
 
 /** A wall-clock time in the customer's time zone, 24-hour `hh:mm`. */

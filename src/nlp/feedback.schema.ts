@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { ASPECTS } from './aspects.js';
+import { say } from '../platform/language.js';
+import { zodText } from '../platform/zod-text.js';
 
 /** An event whose properties carry customer text, and the property paths read (first present wins). */
 export const FeedbackSource = z.object({
   event: z.string().trim().min(1).max(200),
   /** Dot paths into the event's properties, e.g. "review.text". */
   paths: z
-    .array(z.string().trim().min(1).max(200).regex(/^[^.\s][^\s]*$/, 'a property path such as text or review.body'))
+    .array(z.string().trim().min(1).max(200).regex(/^[^.\s][^\s]*$/, zodText(say('a property path such as text or review.body', '属性路径，如 text 或 review.body'))))
     .min(1)
     .max(10),
   /**
@@ -63,7 +65,7 @@ export const FeedbackTextQuery = FeedbackQuery.extend({
   aspect: AspectName.optional(),
   polarity: SentimentLabelSchema.optional(),
   keyword: z.string().min(1).max(100).optional(),
-  week: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').optional(),
+  week: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, zodText(say('YYYY-MM-DD', '日期格式须为 YYYY-MM-DD'))).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type FeedbackTextQuery = z.infer<typeof FeedbackTextQuery>;

@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { say } from '../platform/language.js';
+import { zodText } from '../platform/zod-text.js';
 
 export const ComputedTraitValueType = z.enum(['string', 'number', 'boolean', 'date']);
 export type ComputedTraitValueType = z.infer<typeof ComputedTraitValueType>;
 
 /** A computed trait, defined as data: one row per key and workspace, never a schema change. */
 export const ComputedTraitDefinition = z.object({
-  key: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower-case letters, digits and _, starting with a letter'),
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, zodText(say('lower-case letters, digits and _, starting with a letter', '只能包含小写字母、数字和 _，且须以字母开头'))),
   valueType: ComputedTraitValueType,
   label: z.object({ en: z.string().min(1).max(200), zh: z.string().min(1).max(200) }),
   /** Allowed values of an enumerated string trait (e.g. the RFM groups), else null. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { say } from '../platform/language.js';
 import { ProfileSummary } from '../profiles/profile.schema.js';
+import { zodText } from '../platform/zod-text.js';
 
 /**
  * A segment definition: one JSON document shared by the API, storage and the dashboard's rule
@@ -8,15 +9,13 @@ import { ProfileSummary } from '../profiles/profile.schema.js';
  * concatenated into SQL.
  */
 
-/** What JsonPathString's pattern asks for, in both languages (zod carries the English; segment.validate shows the Chinese). */
-export const JSON_PATH_RULE = say('must be a dotted path such as address.city (letters, digits, _ - $ @ between dots)', '须为以点分隔的路径，如 address.city（点之间只能是字母、数字或 _ - $ @）');
 
 /** A dotted path into a JSON document: `plan`, `address.city`, `products.0.category`. */
 export const JsonPathString = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[\p{L}\p{N}_$@-]+(\.[\p{L}\p{N}_$@-]+)*$/u, JSON_PATH_RULE.en);
+  .regex(/^[\p{L}\p{N}_$@-]+(\.[\p{L}\p{N}_$@-]+)*$/u, zodText(say('must be a dotted path such as address.city (letters, digits, _ - $ @ between dots)', '须为以点分隔的路径，如 address.city（点之间只能是字母、数字或 _ - $ @）')));
 
 export const TimeUnit = z.enum(['minutes', 'hours', 'days', 'weeks', 'months']);
 export type TimeUnit = z.infer<typeof TimeUnit>;

@@ -5,7 +5,6 @@ import {
   BucketCondition,
   Comparison,
   Duration,
-  JSON_PATH_RULE,
   JsonPathString,
   SegmentDefinition,
   TimeWindow,
@@ -160,7 +159,7 @@ function parsePath(raw: unknown, field: string): string {
   const ok = JsonPathString.safeParse(raw, { reportInput: true });
   if (!ok.success) {
     const issue = ok.error.issues[0];
-    fail('SEGMENT_INVALID_PATH', issue?.message === JSON_PATH_RULE.en ? JSON_PATH_RULE : zodIssueText(issue, say('Invalid path', '路径无效')), field);
+    fail('SEGMENT_INVALID_PATH', zodIssueText(issue, say('Invalid path', '路径无效')), field);
   }
   return raw;
 }

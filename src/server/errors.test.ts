@@ -4,7 +4,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { testDialects } from '../db/testing.js';
+import { NodeId } from '../journeys/journey.schema.js';
 import { languageFromAcceptLanguage } from '../platform/language.js';
+import { zodIssueZh } from '../platform/zod-text.js';
 import { createTestNudge, type TestNudge } from '../testing/nudge.testing.js';
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -15,6 +17,15 @@ test('Accept-Language picks en or zh by weight, and neither when it names neithe
   assert.equal(languageFromAcceptLanguage('fr-FR, zh-TW;q=0.5, en;q=0.2'), 'zh');
   assert.equal(languageFromAcceptLanguage('fr'), null);
   assert.equal(languageFromAcceptLanguage(undefined), null);
+});
+
+test("our own message for one of zod's built-in checks (zodText) is found in its Chinese", () => {
+  const parsed = NodeId.safeParse('has spaces');
+  assert.ok(!parsed.success);
+  const [issue] = parsed.error.issues;
+  assert.ok(issue);
+  assert.equal(issue.message, 'letters, digits, _ and -, at most 64');
+  assert.equal(zodIssueZh(issue), '只能包含字母、数字、_ 和 -，最多 64 个字符');
 });
 
 test('every bilingual message written in the source has Chinese beside its English', () => {

@@ -9,6 +9,8 @@ import { sharedDeadline } from '../../platform/deadline.js';
 import { newId } from '../../platform/ids.js';
 import { permanent, sent, temporary, type MessageChannel, type SendResult } from './channel.js';
 import { serializeMime } from './mime.js';
+import { say } from '../../platform/language.js';
+import { zodText } from '../../platform/zod-text.js';
 
 /**
  * Email over SMTP (nodemailer), one pooled transport per workspace's settings: connections are
@@ -32,8 +34,8 @@ export const EmailSettings = z
     secure: z.boolean().optional(),
     user: z.string().min(1).max(500).optional(),
     pass: z.string().min(1).max(500).optional(),
-    from: z.string().max(500).regex(ADDRESS, 'an address such as "Shop <news@shop.example>"'),
-    replyTo: z.string().max(500).regex(ADDRESS, 'an email address').optional(),
+    from: z.string().max(500).regex(ADDRESS, zodText(say('an address such as "Shop <news@shop.example>"', '须为发件地址，如 "Shop <news@shop.example>"'))),
+    replyTo: z.string().max(500).regex(ADDRESS, zodText(say('an email address', '须为邮箱地址'))).optional(),
     /** Refuse to go on (or log in) unless STARTTLS succeeds. */
     requireTls: z.boolean().default(false),
     maxConnections: z.number().int().min(1).max(50).default(5),
