@@ -19,6 +19,8 @@ export interface StagedEvent {
   timestamp: number;
   receivedAt: number;
   sentAt: number | null;
+  /** Nudge's own event about a profile it names (AcceptedEvent.knownProfileId); null: the profile is found from userId / anonymousId. */
+  knownProfileId: string | null;
 }
 
 /** An event ready to store: its profile resolved. */
@@ -54,6 +56,13 @@ export interface AcceptedEvent {
   timestamp: number;
   receivedAt: number;
   sentAt: number | null;
+  /**
+   * Set only by Nudge itself, for its own records about a customer (`message.sent`,
+   * `journey.entered`, …): the event goes on this profile (or the one it was merged into) without
+   * identity resolution, and does not count as the customer being seen (last seen, event count).
+   * Never taken from a request.
+   */
+  knownProfileId?: string;
 }
 
 /** One request's accepted events as one inbox row: a JSON array of `encodeStagedEvent` texts. */
@@ -69,7 +78,7 @@ export interface StagedBatch {
  * JSON.stringify); the processor, off the request path, pays for turning them back into text.
  */
 export function encodeStagedEvent(e: AcceptedEvent): string {
-  return JSON.stringify({ m: e.messageId, t: e.type, n: e.name, u: e.userId, a: e.anonymousId, ts: e.timestamp, r: e.receivedAt, s: e.sentAt, p: e.properties, c: e.context });
+  return JSON.stringify({ m: e.messageId, t: e.type, n: e.name, u: e.userId, a: e.anonymousId, ts: e.timestamp, r: e.receivedAt, s: e.sentAt, p: e.properties, c: e.context, k: e.knownProfileId });
 }
 
 /** An inbox row for encoded events of one workspace. */
@@ -144,7 +153,7 @@ export function decodeStagedEvents(workspaceId: string, text: string): StagedEve
   if (!Array.isArray(parsed)) throw new UnexpectedError('Inbox row is not a JSON array');
   return parsed.map((x: unknown) => {
     if (!isObj(x)) throw new UnexpectedError('Inbox event is not an object');
-    const { m, t, n, u, a, ts, r, s, p, c } = x;
+    const { m, t, n, u, a, ts, r, s, p, c, k } = x;
     if (!isStr(m) || !isStr(t) || !EVENT_TYPE_SET.has(t) || !isNum(ts) || !isNum(r) || !isObj(p) || !isObj(c)) {
       throw new UnexpectedError(`Inbox event ${String(m)} is malformed`);
     }
@@ -160,6 +169,7 @@ export function decodeStagedEvents(workspaceId: string, text: string): StagedEve
       timestamp: ts,
       receivedAt: r,
       sentAt: isNum(s) ? s : null,
+      knownProfileId: isStr(k) ? k : null,
     };
   });
 }
@@ -302,6 +312,8 @@ export function createSqlEventStore(dialect: DialectHelpers): EventStore {
             timestamp: Number(r.timestamp),
             receivedAt: Number(r.received_at),
             sentAt: r.sent_at === null ? null : Number(r.sent_at),
+            // Stored: its profile is resolved either way.
+            knownProfileId: null,
             profileId: r.profile_id,
           });
         }

@@ -7,6 +7,7 @@ import { withTransaction } from '../db/transaction.js';
 import type { EventRow, EventStore, StagedEvent } from '../events/event.store.js';
 import type { Clock } from '../platform/clock.js';
 import { resolveClaims } from '../profiles/identity.resolver.js';
+import { liveProfileIds } from '../profiles/profile.repository.js';
 import { insertOrders, type OrderRow } from '../profiles/order.repository.js';
 import { interpretStaged } from './ingest.interpret.js';
 import { pushTo } from '../platform/collections.js';
@@ -120,14 +121,25 @@ export function createIngestProcessor(deps: ProcessorDeps & {
           fresh.push(e);
         }
         if (fresh.length === 0) continue;
-        const interpreted = fresh.map(interpretStaged);
-        const profileIds = await resolveClaims(trx, { dialect, eventStore, now: clock.now() }, workspaceId, interpreted.map((x) => x.claim));
-        const rows: EventRow[] = fresh.map((e, i) => ({ ...e, profileId: profileIds[i] ?? '' }));
+        const claimed = fresh.filter((e) => e.knownProfileId === null);
+        const interpreted = claimed.map(interpretStaged);
+        const claimedIds = claimed.length === 0 ? [] : await resolveClaims(trx, { dialect, eventStore, now: clock.now() }, workspaceId, interpreted.map((x) => x.claim));
+        // Nudge's own events (message.sent, journey.entered, …) name their profile: no identity to
+        // resolve and no profile row to rewrite (they are not the customer being seen). Read after
+        // the claims, so a merge in this round leads them to its survivor; a deleted profile's are dropped.
+        const named = fresh.length === claimed.length ? new Map<string, string>() : await liveProfileIds(trx, workspaceId, fresh.flatMap((e) => (e.knownProfileId === null ? [] : [e.knownProfileId])));
+        const rows: EventRow[] = [];
+        let c = 0;
+        for (const e of fresh) {
+          const profileId = e.knownProfileId === null ? claimedIds[c++] : named.get(e.knownProfileId);
+          if (profileId !== undefined) rows.push({ ...e, profileId });
+        }
+        if (rows.length === 0) continue;
         await eventStore.insert(trx, workspaceId, rows);
         deps.stats?.added('events', rows.length);
         const orders: OrderRow[] = [];
         interpreted.forEach((x, i) => {
-          if (x.order) orders.push({ ...x.order, profileId: profileIds[i] ?? '', placedAt: fresh[i]?.timestamp ?? 0, source: 'event' });
+          if (x.order) orders.push({ ...x.order, profileId: claimedIds[i] ?? '', placedAt: claimed[i]?.timestamp ?? 0, source: 'event' });
         });
         await insertOrders(trx, workspaceId, orders);
         let announcementId: number | undefined;
@@ -135,7 +147,7 @@ export function createIngestProcessor(deps: ProcessorDeps & {
           const row = await trx.insertInto('ingest_announcements').values({ workspace_id: workspaceId, message_ids: JSON.stringify(rows.map((r) => r.messageId)), created_at: clock.now() }).returning('id').executeTakeFirstOrThrow();
           announcementId = Number(row.id);
         }
-        batches.push({ workspaceId, rows, profileIds, ...(announcementId !== undefined ? { announcementId } : {}) });
+        batches.push({ workspaceId, rows, profileIds: rows.map((r) => r.profileId), ...(announcementId !== undefined ? { announcementId } : {}) });
       }
       await eventStore.deleteStaged(trx, ids);
       return { taken: events.length, more, batches };

@@ -89,6 +89,39 @@ for (const dialect of testDialects()) {
       assert.deepEqual(bob.merges.map((m) => [m.fromProfileId, m.reason]), [[anonProfile.id, 'alias']]);
     });
 
+    test("Nudge's own events go on the profile they name, its survivor after a merge, or nowhere once it is gone, and never count as the customer seen", async () => {
+      await post('/v1/identify', { userId: 'olga', traits: { plan: 'free' }, messageId: 'own-1', timestamp: '2026-04-01T00:00:00Z' });
+      await post('/v1/track', { anonymousId: 'anon-o', event: 'Cart Viewed', messageId: 'own-2', timestamp: '2026-04-02T00:00:00Z' });
+      const olga = await t.nudge.profiles.get(t.workspace.id, 'olga');
+      const anon = await t.nudge.profiles.get(t.workspace.id, 'anon-o');
+      const own = (messageId: string, knownProfileId: string, at: string) => ({
+        messageId, type: 'track' as const, name: 'message.sent', userId: null, anonymousId: null, knownProfileId,
+        properties: { channel: 'email' }, context: {}, timestamp: Date.parse(at), receivedAt: Date.parse(at), sentAt: null,
+      });
+      // One batch: for olga, a repeat of it, for the anonymous profile, and for a profile that does not exist.
+      await t.nudge.ingest.ingestAccepted(t.workspace.id, [
+        own('nudge-s1', olga.id, '2026-05-01T00:00:00Z'),
+        own('nudge-s1', olga.id, '2026-05-01T00:00:00Z'),
+        own('nudge-s2', anon.id, '2026-05-01T00:00:00Z'),
+        own('nudge-s3', 'prf_gone', '2026-05-01T00:00:00Z'),
+      ]);
+      await t.nudge.ingest.flush();
+      const after = await t.nudge.profiles.get(t.workspace.id, 'olga');
+      assert.deepEqual(after.events.map((e) => e.name ?? e.type), ['message.sent', 'identify']);
+      assert.equal(after.eventCount, olga.eventCount, 'our send is not an event of the customer');
+      assert.equal(after.lastSeenAt, olga.lastSeenAt, 'nor does it make them seen');
+      assert.deepEqual(after.traits, olga.traits);
+      // The anonymous profile merges into olga; an event naming it afterwards lands on olga.
+      await post('/v1/alias', { userId: 'olga', previousId: 'anon-o', messageId: 'own-3', timestamp: '2026-05-02T00:00:00Z' });
+      await t.nudge.ingest.ingestAccepted(t.workspace.id, [own('nudge-s4', anon.id, '2026-05-03T00:00:00Z')]);
+      await t.nudge.ingest.flush();
+      const merged = await t.nudge.profiles.get(t.workspace.id, 'olga');
+      assert.deepEqual(merged.events.filter((e) => e.name === 'message.sent').map((e) => e.timestamp), ['2026-05-03T00:00:00.000Z', '2026-05-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z']);
+      const { db } = t.nudge.database;
+      const gone = await db.selectFrom('events').select('message_id').where('workspace_id', '=', t.workspace.id).where('message_id', '=', 'nudge-s3').execute();
+      assert.deepEqual(gone, [], 'no event is stored for a profile that does not exist');
+    });
+
     test('two different known customers on one device are not merged', async () => {
       await post('/v1/identify', { userId: 'carol', anonymousId: 'shared-device', messageId: 'c1' });
       await post('/v1/identify', { userId: 'dave', anonymousId: 'shared-device', messageId: 'c2' });

@@ -164,7 +164,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
       for (const a of advanced) outcomes[a.i] = decided.refused.has(a.i) ? 'refused' : 'duplicate';
       for (const a of decided.written) {
         outcomes[a.i] = 'entered';
-        const change = { workspaceId, journeyId: a.item.journeyId, version: a.version, entryId: a.entryId, profileId: a.item.profileId, contact: profiles.get(a.item.profileId) };
+        const change = { workspaceId, journeyId: a.item.journeyId, version: a.version, entryId: a.entryId, profileId: a.item.profileId };
         deps.onLifecycle?.({ ...change, kind: 'entered', reason: null, at: now });
         if (TERMINAL_STATUSES.has(a.result.state.status)) deps.onLifecycle?.({ ...change, kind: terminalKind(a.result.state), reason: a.result.state.endReason ?? null, at: now });
       }
@@ -342,7 +342,7 @@ export function createBatchPaths(deps: BatchDeps): BatchPaths {
     for (const p of written) {
       outcomes[p.i] = 'applied';
       if (TERMINAL_STATUSES.has(p.result.state.status)) {
-        deps.onLifecycle?.({ workspaceId, journeyId: p.row.journey_id, version: p.row.version, entryId: p.row.id, profileId: p.row.profile_id, kind: terminalKind(p.result.state), reason: p.result.state.endReason ?? null, at: now, contact: profiles.get(p.row.profile_id) });
+        deps.onLifecycle?.({ workspaceId, journeyId: p.row.journey_id, version: p.row.version, entryId: p.row.id, profileId: p.row.profile_id, kind: terminalKind(p.result.state), reason: p.result.state.endReason ?? null, at: now });
       }
     }
     await followUp(

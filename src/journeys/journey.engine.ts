@@ -137,8 +137,6 @@ export interface JourneyLifecycleChange {
   kind: 'entered' | 'completed' | 'exited' | 'converted';
   reason: string | null;
   at: number;
-  /** The customer as the batch read them (so recording the event reads them no second time). */
-  contact?: Pick<ProfileContact, 'id' | 'userId' | 'anonymousId'>;
 }
 
 /**

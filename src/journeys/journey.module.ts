@@ -84,7 +84,7 @@ export function createJourneys(deps: {
   };
   // Entering and leaving a journey are events on the profile (journey.entered, journey.converted, …),
   // usable in segments and other journeys like any event; the id makes a repeated notice harmless.
-  const profileEvents = createProfileEventRecorder({ db, clock, profiles, ingest: deps.ingest });
+  const profileEvents = createProfileEventRecorder({ clock, ingest: deps.ingest });
   // Changes announced together (a batch of entries) are recorded with one ingest call per workspace.
   let pending: JourneyLifecycleChange[] = [];
   const flushLifecycle = async (): Promise<void> => {
@@ -93,7 +93,6 @@ export function createJourneys(deps: {
     const byWorkspace = new Map<string, JourneyLifecycleChange[]>();
     for (const c of changes) pushTo(byWorkspace, c.workspaceId, c);
     for (const [workspaceId, list] of byWorkspace) {
-      profileEvents.know(workspaceId, list.flatMap((c) => (c.contact && c.contact.id === c.profileId ? [c.contact] : [])));
       await profileEvents.recordMany(
         workspaceId,
         list.map((c) => ({

@@ -346,8 +346,6 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
    * order, one transaction after another.
    */
   async function execute(p: Plan, results: (DeliveryResult | undefined)[]): Promise<void> {
-    // Their message.sent events then need no second profile read.
-    h.events.know(p.workspaceId, [...p.contacts.values()]);
     await resumeAll(p.stored, results);
     let sending: Promise<void> = Promise.resolve();
     // Handled when awaited (next turn of the loop, or below); not an unhandled rejection meanwhile.

@@ -60,8 +60,6 @@ export interface MessageEventRecorder {
   sent(message: MessageRow): Promise<void>;
   /** `sent` for many messages: one ingest call per workspace (a delivery batch). */
   sentMany(messages: readonly MessageRow[]): Promise<void>;
-  /** Identifiers of customers about to be sent to (ProfileEventRecorder.know). */
-  know(workspaceId: string, profiles: readonly { id: string; userId: string | null; anonymousId: string | null }[]): void;
 }
 
 export function createMessageEventRecorder(deps: { db: Kysely<Database>; clock: Clock; profileEvents: ProfileEventRecorder; onError: (err: unknown) => void }): MessageEventRecorder {
@@ -99,8 +97,6 @@ export function createMessageEventRecorder(deps: { db: Kysely<Database>; clock: 
       // The message id makes the event id: a recovery that records "sent" again stores it once.
       await onProfile(m, `${m.id}-sent`, profileEventName('sent'), { locale: m.locale }, m.sent_at ?? clock.now());
     },
-
-    know: (workspaceId, profiles) => profileEvents.know(workspaceId, profiles),
 
     async sentMany(messages) {
       const byWorkspace = new Map<string, MessageRow[]>();

@@ -88,7 +88,7 @@ export function createMessaging(deps: {
   const settings = createChannelSettingsService({ db, clock, instanceKey: deps.instanceKey });
   const consent = createConsentService({ db, clock, profiles });
   const templates = createTemplateService({ db, clock, profiles, workspaces: deps.workspaces, consent, ...(deps.recommendations ? { recommendations: deps.recommendations } : {}) });
-  const profileEvents = createProfileEventRecorder({ db, clock, profiles, ingest: deps.ingest });
+  const profileEvents = createProfileEventRecorder({ clock, ingest: deps.ingest });
   const events = createMessageEventRecorder({ db, clock, profileEvents, onError });
   const transmitter = createTransmitter({ settings, clock, publicUrl: deps.publicUrl, onError, emailThreads: options.emailThreads ?? 2, ...(options.channelOverride ? { override: options.channelOverride } : {}) });
   const renderThreads = options.renderThreads ?? 0;

@@ -51,6 +51,20 @@ export async function findIdentities(db: DbOrTrx, workspaceId: string, keys: rea
   return out;
 }
 
+/**
+ * The live profile behind each of `ids`: the profile itself, or the one it was merged into (one
+ * hop: a merge re-points older tombstones). Ids of profiles that no longer exist are absent.
+ */
+export async function liveProfileIds(db: DbOrTrx, workspaceId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const rows = await db.selectFrom('profiles').select(['id', 'merged_into']).where('workspace_id', '=', workspaceId).where('id', 'in', unique.slice(i, i + CHUNK)).execute();
+    for (const r of rows) out.set(r.id, r.merged_into ?? r.id);
+  }
+  return out;
+}
+
 export async function loadProfiles(db: DbOrTrx, workspaceId: string, ids: readonly string[]): Promise<Map<string, ProfileState>> {
   const out = new Map<string, ProfileState>();
   const unique = [...new Set(ids)];

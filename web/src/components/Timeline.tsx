@@ -70,25 +70,26 @@ function EventItem({ event, now }: { event: StoredEvent; now: number }) {
   );
 }
 
+/** Events in the profile view's first page (ProfileService.get). */
+const FIRST_PAGE = 50;
+
 /** Events grouped by local day, newest first, with "load more" paging back through history. */
 export function Timeline({
   profileId,
   initial,
-  total,
   api,
   now,
 }: {
   profileId: string;
+  /** The profile view's first page of events (at most FIRST_PAGE): a full page may have more behind it. */
   initial: StoredEvent[];
-  /** The profile's event count: no "load more" once all of them are on screen. */
-  total: number;
   api: Endpoints;
   now: number;
 }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const [events, setEvents] = useState(initial);
-  const [cursor, setCursor] = useState<string | null>(initial.length < total ? (initial.at(-1)?.timestamp ?? null) : null);
+  const [cursor, setCursor] = useState<string | null>(initial.length >= FIRST_PAGE ? (initial.at(-1)?.timestamp ?? null) : null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -101,7 +102,8 @@ export function Timeline({
       const seen = new Set(events.map((e) => e.id));
       const next = [...events, ...page.items.filter((e) => !seen.has(e.id))];
       setEvents(next);
-      setCursor(page.items.length && next.length < total ? page.nextBefore : null);
+      // The server ends the history with a short page (nextBefore null).
+      setCursor(page.items.length ? page.nextBefore : null);
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, 'NETWORK_ERROR', String(e)));
     } finally {

@@ -176,6 +176,7 @@ export const en = {
       events: 'Events',
       firstSeen: 'First seen',
       lastSeen: 'Last seen',
+      ownHint: "Counted from the events your site and app send. Nudge's own records (messages sent, opened or clicked, journeys entered) are in the timeline but do not count here or move Last seen.",
     },
     traits: {
       title: 'Traits',

@@ -177,6 +177,7 @@ export const zh: Dictionary = {
       events: '事件',
       firstSeen: '首次出现',
       lastSeen: '最近活跃',
+      ownHint: '按您的网站和应用上报的事件统计。Nudge 自己记录的事件（消息的发送、打开、点击，进入旅程等）会出现在时间线中，但不计入此处，也不会更新「最近活跃」。',
     },
     traits: {
       title: '属性',

@@ -136,14 +136,14 @@ function Profile({ profile }: { profile: ProfileDetail }) {
           value={profile.stats.lastOrderAt ? fmt.relative(profile.stats.lastOrderAt, now) : t('common.none')}
           title={profile.stats.lastOrderAt ? fmt.dateTime(profile.stats.lastOrderAt) : undefined}
         />
-        <Stat label={t('profile.stats.events')} value={fmt.number(profile.eventCount)} />
+        <Stat label={t('profile.stats.events')} value={fmt.number(profile.eventCount)} title={t('profile.stats.ownHint')} />
         <Stat label={t('profile.stats.firstSeen')} value={fmt.date(profile.firstSeenAt)} title={fmt.dateTime(profile.firstSeenAt)} />
-        <Stat label={t('profile.stats.lastSeen')} value={fmt.relative(profile.lastSeenAt, now)} title={fmt.dateTime(profile.lastSeenAt)} />
+        <Stat label={t('profile.stats.lastSeen')} value={fmt.relative(profile.lastSeenAt, now)} title={`${fmt.dateTime(profile.lastSeenAt)} · ${t('profile.stats.ownHint')}`} />
       </div>
       <div className="profile-grid">
         <section className="card profile-timeline">
           <h3 className="card-title">{t('profile.timeline.title')}</h3>
-          <Timeline profileId={profile.id} initial={profile.events} total={profile.eventCount} api={api} now={now} />
+          <Timeline profileId={profile.id} initial={profile.events} api={api} now={now} />
         </section>
         <div className="profile-side">
           <ComputedTraitsCard traits={profile.computedTraits} />
