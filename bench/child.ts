@@ -4,11 +4,13 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DialectName } from '../src/db/dialect.js';
+// The server's own Node flags (bin/nudge.js): a benchmark measures the process `npm start` runs.
+import serverFlags from '../bin/node-flags.json' with { type: 'json' };
 
 /** Run `benchUrl` (the benchmark's import.meta.url) as a child measuring `dialect`; resolves with what it measured. */
 export function measureInChild<T>(benchUrl: string, dialect: DialectName, nodeArgs: readonly string[] = []): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, fileURLToPath(benchUrl), '--measure', dialect], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...serverFlags, '--import', 'tsx', ...nodeArgs, fileURLToPath(benchUrl), '--measure', dialect], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
