@@ -142,6 +142,7 @@ function issueZh(issue: JourneyIssue): string {
     case 'JOURNEY_TEMPLATE_CHANNEL':
       return `模板 "${str('templateId')}" 的渠道与节点 "${node}" 的渠道不一致`;
     default:
+      if (p.templateId !== undefined && typeof p.templateMessageZh === 'string') return `节点 "${node}" 使用的模板 "${str('templateId')}" 未通过检查：${p.templateMessageZh}`;
       if (p.templateId !== undefined) return `节点 "${node}" 使用的模板 "${str('templateId')}" 未通过检查（${issue.code}），请在模板编辑器中查看`;
       return `旅程配置有误（${issue.code}）：${issue.path}`;
   }

@@ -4,7 +4,7 @@ import { readJson } from '../db/dialect.js';
 import { withTransaction } from '../db/transaction.js';
 import type { TemplateService } from '../messaging/template.service.js';
 import { renderTemplate } from '../messaging/template.render.js';
-import { validateTemplate } from '../messaging/template.validate.js';
+import { templateIssues } from '../messaging/template.validate.js';
 import type { Channel } from '../messaging/template.schema.js';
 import { audit } from '../platform/audit.js';
 import type { Clock } from '../platform/clock.js';
@@ -91,7 +91,7 @@ export function createJourneyService(deps: JourneyServiceDeps): JourneyService {
     }
     if (template.body.channel !== channel) return [{ code: 'JOURNEY_TEMPLATE_CHANNEL', message: `Template "${templateId}" is for ${template.body.channel}, not ${channel}` }];
     const { subscriptionGroupId, ...rest } = template;
-    return validateTemplate({ ...rest, ...(subscriptionGroupId !== null ? { subscriptionGroupId } : {}) });
+    return (await templateIssues({ ...rest, ...(subscriptionGroupId !== null ? { subscriptionGroupId } : {}) })).map((i) => ({ ...i, message: i.message.en, zh: i.message.zh }));
   }
 
   async function definitionOf(workspaceId: string, r: repo.JourneyRow, draft: boolean): Promise<JourneyDefinition> {

@@ -200,14 +200,17 @@ describe('publish checks through callbacks', () => {
     const def = journey({ ...VALID, settings: { exitConditions: [{ kind: 'segment', rule: rule('churned') }] } });
     const issues = await validateJourney(def, {
       checkTemplate: (templateId, channel) =>
-        templateId === 'tpl_a' && channel === 'sms' ? [{ code: 'TEMPLATE_SMS_TOO_LONG', message: 'SMS is 4 segments', path: 'body.content.zh.text', params: { segments: 4 } }] : [],
+        templateId === 'tpl_a' && channel === 'sms' ? [{ code: 'TEMPLATE_SMS_TOO_LONG', message: 'SMS is 4 segments', zh: '短信共 4 条', path: 'body.content.zh.text', params: { segments: 4 } }] : [],
       checkRule: (r) => (JSON.stringify(r).includes('churned') ? [{ code: 'SEGMENT_UNKNOWN_COMPUTED_TRAIT', message: 'no such trait', field: 'root.key' }] : []),
     });
     assert.deepEqual(codes(issues), [
       ['TEMPLATE_SMS_TOO_LONG', 'nodes[4].config.templateId', 'offer_a'],
       ['SEGMENT_UNKNOWN_COMPUTED_TRAIT', 'settings.exitConditions[0].rule.root.key', null],
     ]);
-    assert.deepEqual(issues[0]?.params, { segments: 4, templateId: 'tpl_a', templatePath: 'body.content.zh.text' });
+    assert.deepEqual(issues[0]?.params, { segments: 4, templateId: 'tpl_a', templatePath: 'body.content.zh.text', templateMessageZh: '短信共 4 条' });
+    // In Chinese the publish error says what the template check said, not only its code.
+    const zh = (journeyIssuesError(issues).details as { issues: { message: { zh: string } }[] }).issues[0]?.message.zh;
+    assert.equal(zh, '节点 "offer_a" 使用的模板 "tpl_a" 未通过检查：短信共 4 条');
   });
 
   test('JOURNEY_UNKNOWN_SEGMENT: a segment entry names a segment that does not exist', async () => {

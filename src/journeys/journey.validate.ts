@@ -18,6 +18,8 @@ import type { JourneyDefinition, JourneyNode } from './journey.schema.js';
 export interface TemplateCheckIssue {
   code: string;
   message: string;
+  /** The message in Chinese, when the check words it (messaging's template checks do). */
+  zh?: string;
   path?: string;
   line?: number;
   column?: number;
@@ -89,6 +91,7 @@ export async function validateJourney(def: JourneyDefinition, checks: JourneyChe
         if (t.path) params.templatePath = t.path;
         if (t.line !== undefined) params.line = t.line;
         if (t.column !== undefined) params.column = t.column;
+        if (t.zh !== undefined) params.templateMessageZh = t.zh;
         issues.push({ code: t.code, path: `nodes[${i}].config.templateId`, nodeId: node.id, message: t.message, params });
       }
     }

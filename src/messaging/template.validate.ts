@@ -171,7 +171,11 @@ export async function validateTemplate(input: TemplateInput, options: ValidateOp
 /** An issue as the API shows it (TemplateIssue): the English message. */
 const inEnglish = (issue: BilingualIssue): TemplateIssue => ({ ...issue, message: issue.message.en });
 
-/** validateTemplate's issues, each message in both languages. */
+/** validateTemplate's issues, each message in both languages (a journey's publish check words them in the caller's). */
+export async function templateIssues(input: TemplateInput, options: ValidateOptions = {}): Promise<BilingualIssue[]> {
+  return findIssues(input, options);
+}
+
 async function findIssues(input: TemplateInput, options: ValidateOptions): Promise<BilingualIssue[]> {
   const issues: BilingualIssue[] = [];
   const maxSegments = options.smsMaxSegments ?? 10;

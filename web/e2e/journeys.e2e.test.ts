@@ -93,8 +93,8 @@ test('draw a journey, fix its publish issues, publish, simulate, open broadcasts
   await page.getByTestId('journey-issues').waitFor();
   await page.locator('[data-testid="jnode-send_1"].is-invalid').waitFor();
   const issues = (await page.getByTestId('journey-issues').textContent()) ?? '';
-  assert.ok(issues.includes('send_1') && issues.includes('leads nowhere'), `the dead end is listed: ${issues}`);
-  assert.ok((await page.getByTestId('jnode-send_1').getByTestId('node-issues').textContent())?.includes('leads nowhere'), 'the card says what is wrong');
+  assert.ok(issues.includes('send_1') && issues.includes('Nothing follows "send_1"'), `the dead end is listed: ${issues}`);
+  assert.ok((await page.getByTestId('jnode-send_1').getByTestId('node-issues').textContent())?.includes('Nothing follows'), 'the card says what is wrong');
   await shot('issues');
 
   // Connect the send step to the exit and publish again.

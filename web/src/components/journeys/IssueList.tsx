@@ -6,10 +6,14 @@ import type { Issue } from './flow';
 type IssueCode = Exclude<keyof typeof en.journeys.issues, 'general'>;
 const isIssueCode = (code: string): code is IssueCode => code !== 'general' && code in en.journeys.issues;
 
-/** An issue in the UI language when its code is known, followed by the server's exact words. */
+/**
+ * An issue as the server words it: in the dashboard's language (the API answers in the language the
+ * dashboard asks for), naming the step and what is wrong with it. Only an issue that came without
+ * words (issuesOf then gives its code) is told by our text for its code.
+ */
 export function useIssueText(): (issue: Issue) => string {
   const { t } = useTranslation();
-  return (issue) => (isIssueCode(issue.code) ? `${t(`journeys.issues.${issue.code}`)} (${issue.message})` : issue.message);
+  return (issue) => (issue.message === issue.code && isIssueCode(issue.code) ? t(`journeys.issues.${issue.code}`) : issue.message);
 }
 
 /** Every publish issue, each naming its step; clicking one selects the step on the canvas. */
