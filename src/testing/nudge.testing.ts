@@ -69,6 +69,8 @@ export async function startNudgeForTest(): Promise<{
     { type: 'track', userId: knownProfile.userId, event: 'Product Viewed', properties: { product_id: 'sku-1', name: 'Tea set', price: 199 }, timestamp: new Date(now - 2 * day).toISOString() },
     { type: 'track', userId: knownProfile.userId, event: 'Order Completed', properties: { order_id: 'o-1', total: 199, currency: 'CNY', products: [{ product_id: 'sku-1', price: 199, quantity: 1 }] }, timestamp: new Date(now - day).toISOString() },
   ];
+  // Older browsing: more than the profile view's first page of 50 events, so its timeline pages back.
+  for (let i = 0; i < 56; i++) events.push({ type: 'page', userId: knownProfile.userId, name: `Article ${i}`, timestamp: new Date(now - 10 * day - i * 3_600_000).toISOString() });
   for (let i = 0; i < 20; i++) {
     events.push({ type: 'identify', userId: `u-${i}`, traits: { email: `customer${i}@example.com`, name: `Customer ${i}` }, timestamp: new Date(now - (i % 7) * day).toISOString() });
     events.push({ type: 'track', userId: `u-${i}`, event: 'Product Viewed', properties: { product_id: `sku-${i % 5}` }, timestamp: new Date(now - (i % 7) * day).toISOString() });

@@ -54,7 +54,11 @@ test('log in, see live charts, open a profile, switch to Chinese and keep it aft
   const identities = await page.getByTestId('profile-identities').textContent();
   assert.ok(identities?.includes(nudge.knownProfile.email), 'the email is one of the identities');
   assert.ok(identities?.includes(nudge.knownProfile.userId), 'the userId is one of the identities');
-  assert.ok((await page.getByTestId('timeline-event').count()) > 0, 'the timeline shows events');
+  // 60 events: the first page of 50, then the rest on "load more", which then goes away.
+  assert.equal(await page.getByTestId('timeline-event').count(), 50, 'the first page of the timeline');
+  await page.getByTestId('timeline-more').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="timeline-event"]').length === 60);
+  await page.getByTestId('timeline-more').waitFor({ state: 'detached' });
   await page.getByTestId('timeline-toggle').first().click();
   await page.getByTestId('timeline-details').first().waitFor();
   await shot('profile');
