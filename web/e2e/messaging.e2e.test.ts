@@ -171,6 +171,10 @@ test('set up SMTP, write an email template with a live preview, fix an error, se
   await page.getByTestId('dead-table').waitFor();
   assert.equal(await page.getByTestId('message-row').count(), 1);
   assert.ok((await page.getByTestId('dead-table').textContent())?.includes(BOUNCE));
+  // Why, in Chinese, above the SMTP server's own answer.
+  const reason = page.getByTestId('dead-table').getByTestId('message-reason');
+  assert.equal(await reason.getAttribute('data-reason'), 'permanent');
+  assert.ok((await reason.textContent())?.includes('服务商永久拒收'), `the reason is told in Chinese: ${await reason.textContent()}`);
   await page.getByTestId('message-retry').click();
   await page.getByTestId('retry-result').waitFor({ timeout: 30_000 });
   await shot('dead-zh');

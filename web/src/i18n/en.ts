@@ -219,6 +219,7 @@ export const en = {
       title: 'Merged profiles',
       empty: 'No other profiles have been merged into this one.',
       line: '{{from}} merged {{when}}',
+      reasons: { alias: 'an alias call linked the two ids', identify: 'an identify call showed they are one person' },
     },
     timeline: {
       title: 'Timeline',

@@ -12,6 +12,22 @@ export const messagingEn = {
     skipped: 'Skipped',
     unknown: 'Unknown',
   },
+  /** Why a message was held back or failed (a message's `reason`). */
+  reasons: {
+    suppressed: 'The address is on the suppression list.',
+    no_address: 'The customer has no address for this channel.',
+    unknown_subscription_group: "The template's subscription group does not exist on this channel.",
+    unsubscribed: 'The customer unsubscribed from this subscription group.',
+    not_subscribed: 'The customer has not opted in to this subscription group.',
+    opted_out: 'The customer opted out of this channel.',
+    frequency_cap: "The customer's frequency cap for this channel was reached.",
+    permanent: 'The provider refused it for good.',
+    retries_exhausted: 'Still failing after the last retry.',
+    render_failed: 'The template could not be rendered for this customer.',
+    not_found: 'The template or the customer no longer exists.',
+    interrupted: 'Sending stopped during the provider call. The provider may or may not have it and cannot spot a copy, so it was not sent again.',
+    assumed_after_interruption: 'Sending stopped after the provider had the whole message: counted as sent.',
+  },
   templates: {
     title: 'Templates',
     subtitle: 'Email, SMS and webhook messages in English and Chinese, personalised with Liquid.',

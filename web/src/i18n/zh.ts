@@ -220,6 +220,7 @@ export const zh: Dictionary = {
       title: '已合并的档案',
       empty: '没有其他档案合并到此档案。',
       line: '{{from}} 于{{when}}合并',
+      reasons: { alias: 'alias 调用关联了这两个 ID', identify: 'identify 调用表明他们是同一个人' },
     },
     timeline: {
       title: '时间线',

@@ -86,7 +86,7 @@ function Merges({ profile }: { profile: ProfileDetail }) {
           {profile.merges.map((m) => (
             <li key={m.fromProfileId}>
               <span className="mono small">{t('profile.merges.line', { from: m.fromProfileId, when: fmt.dateTime(m.mergedAt) })}</span>
-              <span className="muted small">{m.reason}</span>
+              <span className="muted small">{m.reason === 'alias' || m.reason === 'identify' ? t(`profile.merges.reasons.${m.reason}`) : m.reason}</span>
             </li>
           ))}
         </ul>

@@ -5,7 +5,7 @@ import type { MessageView } from '../../../../src/messaging/message.schema';
 import { useFormat } from '../../format';
 import { useNow } from '../../hooks';
 import { profileHref } from '../ProfileCell';
-import { ChannelBadge, StatusChip } from './Badges';
+import { ChannelBadge, MessageReason, StatusChip } from './Badges';
 
 /** Messages as rows: when, to whom, what, and how it went; `action` adds a last cell per row. */
 export function MessageTable({
@@ -54,9 +54,9 @@ export function MessageTable({
                 {m.templateId ? <Link to={`/templates/${encodeURIComponent(m.templateId)}`}>{templateNames.get(m.templateId) ?? m.templateId}</Link> : <span className="muted">{t('common.none')}</span>}
               </td>
               <td className="hide-sm">
-                {showError ? <div className="msg-error">{m.lastError ?? m.reason ?? t('common.none')}</div> : <div className="msg-content" title={m.preview ?? undefined}>{m.subject ?? m.preview ?? t('common.none')}</div>}
+                {showError ? <div>{m.reason === null && m.lastError === null ? t('common.none') : <MessageReason reason={m.reason} lastError={m.lastError} />}</div> : <div className="msg-content" title={m.preview ?? undefined}>{m.subject ?? m.preview ?? t('common.none')}</div>}
               </td>
-              <td><StatusChip status={m.status} reason={m.reason ?? m.lastError} /></td>
+              <td><StatusChip status={m.status} reason={m.reason} /></td>
               <td className="num">{t('messaging.messages.attempts', { attempts: m.attempts, max: m.maxAttempts })}</td>
               {action ? <td className="nowrap">{action(m)}</td> : null}
             </tr>

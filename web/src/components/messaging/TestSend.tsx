@@ -6,7 +6,7 @@ import { ApiError } from '../../api';
 import { useWorkspace } from '../../session';
 import { Icon } from '../Icon';
 import { InlineError, Spinner } from '../States';
-import { StatusChip } from './Badges';
+import { MessageReason, StatusChip } from './Badges';
 
 /** Sends the saved template once to an address, rendered as the preview's customer. */
 export function TestSend({ templateId, channel, profileId }: { templateId: string | undefined; channel: Channel; profileId: string | undefined }) {
@@ -68,8 +68,8 @@ export function TestSend({ templateId, channel, profileId }: { templateId: strin
           {error ? <InlineError error={error} /> : null}
           {result ? (
             <p className="small" data-testid="test-result">
-              {t('messaging.test.result')} <StatusChip status={result.status} reason={result.reason ?? result.lastError} /> <code>{result.id}</code>
-              {result.lastError ?? result.reason ? <span className="msg-error">{result.lastError ?? result.reason}</span> : null}
+              {t('messaging.test.result')} <StatusChip status={result.status} reason={result.reason} /> <code>{result.id}</code>{' '}
+              <MessageReason reason={result.reason} lastError={result.lastError} />
             </p>
           ) : null}
         </form>
