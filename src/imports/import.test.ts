@@ -324,7 +324,11 @@ for (const dialect of testDialects()) {
         await new Promise(() => {});
       }
       const started = await stoppable.start(t.workspace.id, { kind: 'profiles', mode: 'valid_rows' }, Readable.from(neverEnds()), 'test');
-      await new Promise((r) => setTimeout(r, 50));
+      // Until the two whole chunks are committed (not a fixed wait: a slow machine took longer than one).
+      for (const deadline = Date.now() + 10_000; !(await profileExists('stop-19')); ) {
+        assert.ok(Date.now() < deadline, 'the first two chunks were never committed');
+        await new Promise((r) => setTimeout(r, 10));
+      }
       await stoppable.close();
       const job = await stoppable.get(t.workspace.id, started.id);
       assert.equal(job.status, 'failed');
