@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Entry point for the `nudge` command (and `npm start`): runs the TypeScript CLI through tsx, with
-// the Node flags in node-flags.json. --max-semi-space-size=64 lets V8's young generation grow to
-// 64 MB a space (16 MB by default): the send path makes objects that live for one batch, and with
-// the default each of them was copied by a scavenge or two before it died. On the 100,000-customer
-// journey benchmark that cut the main thread's scavenges from 8.8 s to 5.9 s, for about 200 MB
-// more peak memory under that load (bench/child.ts measures with the same flags).
+// the Node flags in node-flags.json. They give V8's young generation 64 MB a space (16 MB at most
+// by default): the send path makes objects that live for one batch, and with the default each of
+// them was copied by a scavenge or two before it died. On the 100,000-customer journey benchmark
+// that cut the main thread's scavenges from 8.8 s to 5.9 s. The size is fixed (min = max), so the
+// memory it takes is there from the first busy minute and stays flat (about 130 MB more); growing
+// it on demand showed as a slow rise of RSS through a broadcast. bench/child.ts measures with the
+// same flags.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
