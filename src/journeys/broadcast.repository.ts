@@ -96,6 +96,19 @@ export const sentOfVariant = (db: Db, workspaceId: string, broadcastId: string, 
     .where('status', '=', 'sent')
     .execute();
 
+/** Held-back (suppressed) recipients by reason, most first. */
+export const heldBackCounts = (db: Db, workspaceId: string, broadcastId: string) =>
+  db
+    .selectFrom('broadcast_recipients')
+    .select(['reason', (eb) => eb.fn.countAll<number | string | bigint>().as('n')])
+    .where('workspace_id', '=', workspaceId)
+    .where('broadcast_id', '=', broadcastId)
+    .where('status', '=', 'suppressed')
+    .groupBy('reason')
+    .orderBy('n', 'desc')
+    .orderBy('reason')
+    .execute();
+
 export const statusCounts = (db: Db, workspaceId: string, broadcastId: string) =>
   db
     .selectFrom('broadcast_recipients')

@@ -66,6 +66,8 @@ export const BroadcastView = z.object({
   startedAt: z.iso.datetime().nullable(),
   finishedAt: z.iso.datetime().nullable(),
   counts: BroadcastCounts,
+  /** The suppressed recipients by why the consent check held them back (`frequency_cap`, `unsubscribed`, …), most first. */
+  heldBack: z.array(z.object({ reason: z.string(), count: z.number().int() })),
   createdAt: z.iso.datetime(),
 });
 export type BroadcastView = z.infer<typeof BroadcastView>;

@@ -99,6 +99,8 @@ export function createBroadcastService(deps: {
       startedAt: toIsoOrNull(r.started_at),
       finishedAt: toIsoOrNull(r.finished_at),
       counts,
+      // Read only when someone was held back (the progress poll stays one query otherwise).
+      heldBack: counts.suppressed === 0 ? [] : (await repo.heldBackCounts(db, r.workspace_id, r.id)).map((h) => ({ reason: h.reason ?? 'unknown', count: Number(h.n) })),
       createdAt: toIso(r.created_at),
     };
   }

@@ -197,5 +197,22 @@ for (const dialect of testDialects()) {
         await api('PATCH', '/api/v1/workspace', { timezone: 'UTC' });
       }
     });
+
+    test('the broadcast says why those it held back were held back', async () => {
+      const ws = t.workspace.id;
+      const eve = await t.nudge.profiles.get(ws, 'eve');
+      await t.nudge.messaging.consent.setChannelOptOut(ws, eve.id, 'email', true, 'test');
+      await t.nudge.messaging.consent.addSuppression(ws, { channel: 'email', address: 'ann@example.com', reason: 'manual' }, 'test');
+      try {
+        const id = await createAndSend({});
+        const view = (await api('GET', `/api/v1/broadcasts/${id}`)).body as View & { heldBack: { reason: string; count: number }[] };
+        assert.deepEqual([view.counts.sent, view.counts.suppressed], [2, 2]);
+        assert.deepEqual(view.heldBack, [{ reason: 'opted_out', count: 1 }, { reason: 'suppressed', count: 1 }]);
+        assert.equal(mailsTo('eve@example.com').length + mailsTo('ann@example.com').length, 0);
+      } finally {
+        await t.nudge.messaging.consent.setChannelOptOut(ws, eve.id, 'email', false, 'test');
+        await t.nudge.messaging.consent.removeSuppression(ws, 'email', 'ann@example.com', 'test');
+      }
+    });
   });
 }

@@ -206,4 +206,20 @@ test('draw a journey, fix its publish issues, publish, simulate, open broadcasts
   await page.getByTestId('journey-banner').filter({ hasText: '按其进入时的版本走完' }).waitFor();
   assert.ok((await page.getByTestId('jnode-send_1').textContent())?.includes('发送消息'), 'cards speak Chinese');
   await shot('builder-zh');
+
+  // A broadcast that held its customer back (the address is suppressed) says why, in Chinese.
+  const ws = shop.t.workspace.id;
+  await shop.t.nudge.messaging.consent.addSuppression(ws, { channel: 'email', address: known.email, reason: 'manual' }, 'test');
+  const held = await shop.t.nudge.journeys.broadcasts.create(ws, { name: 'Held back', segmentId: shop.segmentId, templateId: shop.templateId }, 'test');
+  await shop.t.nudge.journeys.broadcasts.send(ws, held.id, 'test');
+  for (const deadline = Date.now() + 30_000; (await shop.t.nudge.journeys.broadcasts.get(ws, held.id)).status !== 'sent'; ) {
+    assert.ok(Date.now() < deadline, 'the broadcast finished');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await page.goto(`${shop.url}/broadcasts/${held.id}`);
+  const reason = page.getByTestId('held-back-reason');
+  await reason.filter({ hasText: '该地址在抑制名单中' }).waitFor();
+  assert.equal(await reason.getAttribute('data-reason'), 'suppressed');
+  assert.ok((await page.getByTestId('broadcast-held-back').textContent())?.includes('1 人未发送的原因'));
+  await shot('broadcast-held-zh');
 });

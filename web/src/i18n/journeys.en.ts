@@ -266,6 +266,7 @@ export const journeysEn = {
       recipients: '{{count}} recipients',
       refreshing: 'Refreshing while sending',
       counts: { sent: 'Sent', failed: 'Failed', suppressed: 'Suppressed', pending: 'Pending', held: 'Held for A/B winner', retrying: 'Retrying' },
+      heldBack: 'Why {{count}} were held back',
       settings: 'Settings',
       segment: 'Segment',
       template: 'Template',

@@ -270,6 +270,7 @@ export const journeysZh: Strings<typeof journeysEn> = {
       recipients: '{{count}} 位收件人',
       refreshing: '发送中，自动刷新',
       counts: { sent: '已发送', failed: '失败', suppressed: '已屏蔽', pending: '待发送', held: '等待 A/B 结果', retrying: '重试中' },
+      heldBack: '{{count}} 人未发送的原因',
       settings: '设置',
       segment: '分群',
       template: '模板',

@@ -133,7 +133,7 @@ export default function BroadcastDetailPage() {
           ) : null}
           <div className="chart-grid">
             <ChartCard title={t('journeys.broadcasts.detail.progress')} figure={t('journeys.broadcasts.detail.recipients', { count: b.counts.recipients })} testId="broadcast-chart">
-              <BroadcastProgress counts={b.counts} />
+              <BroadcastProgress counts={b.counts} heldBack={b.heldBack} />
             </ChartCard>
             <Settings b={b} />
           </div>

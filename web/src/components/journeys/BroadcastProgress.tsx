@@ -1,16 +1,18 @@
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { BroadcastCounts } from '../../../../src/journeys/broadcast.schema';
+import type { BroadcastCounts, BroadcastView } from '../../../../src/journeys/broadcast.schema';
+import { useReasonText } from '../messaging/Badges';
 import { useFormat } from '../../format';
 import { PALETTE } from '../Charts';
 
 const KEYS = ['sent', 'failed', 'suppressed', 'pending', 'held', 'retrying'] as const;
 const COLORS: Record<(typeof KEYS)[number], string> = { sent: PALETTE.revenue, failed: '#dc2626', suppressed: '#d97706', pending: PALETTE.axis, held: PALETTE.events, retrying: PALETTE.active };
 
-/** Sent / failed / suppressed / pending / held (and retrying) as one horizontal bar each. */
-export function BroadcastProgress({ counts }: { counts: BroadcastCounts }) {
+/** Sent / failed / suppressed / pending / held (and retrying) as one horizontal bar each; under them, why the suppressed were held back. */
+export function BroadcastProgress({ counts, heldBack }: { counts: BroadcastCounts; heldBack: BroadcastView['heldBack'] }) {
   const { t } = useTranslation();
   const fmt = useFormat();
+  const reasonText = useReasonText();
   const data = KEYS.map((k) => ({ key: k, label: t(`journeys.broadcasts.detail.counts.${k}`), value: counts[k] }));
   return (
     <div data-testid="broadcast-progress">
@@ -32,6 +34,18 @@ export function BroadcastProgress({ counts }: { counts: BroadcastCounts }) {
           </div>
         ))}
       </dl>
+      {heldBack.length > 0 ? (
+        <div className="bheld" data-testid="broadcast-held-back">
+          <h4 className="small muted">{t('journeys.broadcasts.detail.heldBack', { count: counts.suppressed })}</h4>
+          <ul>
+            {heldBack.map((h) => (
+              <li key={h.reason} data-testid="held-back-reason" data-reason={h.reason}>
+                <span>{reasonText(h.reason)}</span> <strong>{fmt.number(h.count)}</strong>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
     </div>
   );
 }
