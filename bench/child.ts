@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DialectName } from '../src/db/dialect.js';
+import { youngGenerationForMainThreadOnly } from '../src/platform/main-thread-heap.js';
 // The server's own Node flags (bin/nudge.js): a benchmark measures the process `npm start` runs.
 import serverFlags from '../bin/node-flags.json' with { type: 'json' };
 
@@ -22,6 +23,8 @@ export function measureInChild<T>(benchUrl: string, dialect: DialectName, nodeAr
 /** In a child started by measureInChild: measure, print the result as the last stdout line, exit. */
 export async function childMode<T>(measure: (dialect: DialectName) => Promise<T>): Promise<void> {
   if (process.argv[2] !== '--measure') return;
+  // As the server's entry does (src/cli/main.ts): worker threads keep their own heap limits.
+  youngGenerationForMainThreadOnly();
   try {
     const m = await measure(process.argv[3] === 'postgres' ? 'postgres' : 'sqlite');
     process.stdout.write(`${JSON.stringify(m)}\n`);

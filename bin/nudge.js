@@ -5,9 +5,9 @@
 // them was copied by a scavenge or two before it died. On the 100,000-customer journey benchmark
 // that cut the main thread's scavenges from 8.8 s to 5.9 s. The size is fixed (min = max), so the
 // memory it takes is there from the first busy minute and stays flat; growing it on demand showed
-// as a slow rise of RSS through a broadcast. The cost is up to 128 MB for each busy thread (the
-// journeys benchmark's peak RSS on SQLite went from 1.35 to 1.72 GB). bench/child.ts measures with
-// the same flags.
+// as a slow rise of RSS through a broadcast. It is the main thread's alone: the CLI puts the flags
+// back for the worker threads it starts (src/platform/main-thread-heap.ts), which keep their own
+// limits. bench/child.ts measures with the same flags.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

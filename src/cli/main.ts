@@ -10,6 +10,9 @@ import { registerRecommendCommand } from './recommend.js';
 import { ensureFirstAdmin } from './setup.js';
 import { startCommand } from './start.js';
 import { workerCommand } from './worker.js';
+import { youngGenerationForMainThreadOnly } from '../platform/main-thread-heap.js';
+
+youngGenerationForMainThreadOnly();
 
 const program = new Command('nudge').description('Nudge: self-hosted, AI-native marketing automation').version('0.1.0');
 
