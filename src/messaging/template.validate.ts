@@ -165,7 +165,7 @@ function checkField(field: Field, path: string): { issues: BilingualIssue[]; pat
 
 /** Save-time validation: every issue, in field order (English first, then Chinese). */
 export async function validateTemplate(input: TemplateInput, options: ValidateOptions = {}): Promise<TemplateIssue[]> {
-  return (await findIssues(input, options)).map(inEnglish);
+  return (await templateIssues(input, options)).map(inEnglish);
 }
 
 /** An issue as the API shows it (TemplateIssue): the English message. */
@@ -173,10 +173,6 @@ const inEnglish = (issue: BilingualIssue): TemplateIssue => ({ ...issue, message
 
 /** validateTemplate's issues, each message in both languages (a journey's publish check words them in the caller's). */
 export async function templateIssues(input: TemplateInput, options: ValidateOptions = {}): Promise<BilingualIssue[]> {
-  return findIssues(input, options);
-}
-
-async function findIssues(input: TemplateInput, options: ValidateOptions): Promise<BilingualIssue[]> {
   const issues: BilingualIssue[] = [];
   const maxSegments = options.smsMaxSegments ?? 10;
   for (const locale of ['en', 'zh'] as const) {
@@ -201,7 +197,7 @@ async function findIssues(input: TemplateInput, options: ValidateOptions): Promi
 
 /** Throws a UserError for the first issue (all of them in `details.issues`), for callers that want one error. */
 export async function assertValidTemplate(input: TemplateInput, options: ValidateOptions = {}): Promise<void> {
-  const issues = await findIssues(input, options);
+  const issues = await templateIssues(input, options);
   const first = issues[0];
   if (first) throw new UserError(first.code, first.message, { field: first.path, details: { issues } });
 }
