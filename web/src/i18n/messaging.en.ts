@@ -68,7 +68,6 @@ export const messagingEn = {
     confirmDelete: 'Delete this template? Messages already sent keep their record.',
     fixIssues_one: '{{count}} problem to fix before saving.',
     fixIssues_other: '{{count}} problems to fix before saving.',
-    line: 'line {{line}}',
     version: 'Version {{version}}',
     email: {
       subject: 'Subject',
@@ -233,17 +232,5 @@ export const messagingEn = {
       confirmRotate: 'Generate a new signing secret? Receivers that check signatures need the new one.',
       shownOnce: 'Copy it now: it is shown only this once.',
     },
-  },
-  issues: {
-    TEMPLATE_SYNTAX: 'The Liquid here does not parse.',
-    TEMPLATE_UNKNOWN_TAG: 'This Liquid tag does not exist.',
-    TEMPLATE_UNKNOWN_FILTER: 'This Liquid filter does not exist.',
-    TEMPLATE_UNKNOWN_VARIABLE: 'Templates have no such variable.',
-    TEMPLATE_SMS_TOO_LONG: 'The message is too long for SMS.',
-    TEMPLATE_WEBHOOK_NOT_JSON: 'The body does not render to valid JSON.',
-    TEMPLATE_WEBHOOK_BAD_URL: 'The URL is not a valid http(s) address.',
-    TEMPLATE_WEBHOOK_BAD_HEADER: 'A header renders with a line break.',
-    TEMPLATE_RENDERED_EMPTY: 'This renders to nothing.',
-    TEMPLATE_RENDER_FAILED: 'This could not be rendered.',
   },
 };

@@ -69,7 +69,6 @@ export const messagingZh: Dictionary['messaging'] = {
     confirmDelete: '确定删除此模板？已发送的消息记录会保留。',
     fixIssues_one: '保存前还有 {{count}} 个问题需要修正。',
     fixIssues_other: '保存前还有 {{count}} 个问题需要修正。',
-    line: '第 {{line}} 行',
     version: '版本 {{version}}',
     email: {
       subject: '主题',
@@ -234,17 +233,5 @@ export const messagingZh: Dictionary['messaging'] = {
       confirmRotate: '确定生成新的签名密钥？校验签名的接收方需要更新为新密钥。',
       shownOnce: '请立即复制：密钥只显示这一次。',
     },
-  },
-  issues: {
-    TEMPLATE_SYNTAX: '这里的 Liquid 语法有误。',
-    TEMPLATE_UNKNOWN_TAG: '不存在这个 Liquid 标签。',
-    TEMPLATE_UNKNOWN_FILTER: '不存在这个 Liquid 过滤器。',
-    TEMPLATE_UNKNOWN_VARIABLE: '模板中没有这个变量。',
-    TEMPLATE_SMS_TOO_LONG: '内容超出了短信的长度上限。',
-    TEMPLATE_WEBHOOK_NOT_JSON: '请求体渲染后不是有效的 JSON。',
-    TEMPLATE_WEBHOOK_BAD_URL: 'URL 不是有效的 http(s) 地址。',
-    TEMPLATE_WEBHOOK_BAD_HEADER: '有请求头渲染后包含换行。',
-    TEMPLATE_RENDERED_EMPTY: '渲染结果为空。',
-    TEMPLATE_RENDER_FAILED: '无法渲染这部分内容。',
   },
 };

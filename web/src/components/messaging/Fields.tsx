@@ -1,24 +1,19 @@
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
-import { en } from '../../i18n/en';
 import type { FieldIssue } from './issues';
 
-type IssueCode = keyof typeof en.messaging.issues;
-const isIssueCode = (code: string): code is IssueCode => code in en.messaging.issues;
-
-/** The server's problems with one field, under it: our words for known codes, the server's detail after. */
+/**
+ * The server's problems with one field, under it, each in the server's words: they are in the
+ * dashboard's language (the API answers in the language the dashboard asks for) and name what is
+ * wrong, as the journey builder shows its issues.
+ */
 export function IssueList({ issues, testId }: { issues: readonly FieldIssue[] | undefined; testId?: string }) {
-  const { t } = useTranslation();
   if (!issues?.length) return null;
   return (
     <ul className="field-issues" role="alert" data-testid={testId ?? 'field-issues'}>
       {issues.map((issue, i) => (
         <li key={i} data-testid="field-issue" data-code={issue.code}>
-          <span>
-            {isIssueCode(issue.code) ? `${t(`messaging.issues.${issue.code}`)} ` : null}
-            <span className={isIssueCode(issue.code) ? 'muted' : undefined}>{issue.message}</span>
-            {issue.line !== undefined ? <span className="muted"> · {t('messaging.editor.line', { line: issue.line })}</span> : null}
-          </span>
+          {/* The server's words already say where (line and column). */}
+          <span>{issue.message}</span>
           <code>{issue.code}</code>
         </li>
       ))}
