@@ -8,11 +8,11 @@ import { ProgressBar } from './Controls';
 import { Icon } from './Icon';
 import { ErrorState, InlineError, LoadingState, Spinner } from './States';
 import { en } from '../i18n/en';
+import { hasTextIn } from '../i18n/codes';
 
 const POLL_MS = 1_000;
 
-type ImportCode = keyof typeof en.import.job.codes;
-const isImportCode = (code: string): code is ImportCode => code in en.import.job.codes;
+const isImportCode = hasTextIn(en.import.job.codes);
 
 /**
  * An import error as the reader's language has it. The server stores each with its code and an

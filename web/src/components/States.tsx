@@ -2,15 +2,15 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api';
 import { en } from '../i18n/en';
+import { hasTextIn } from '../i18n/codes';
 import { Icon, type IconName } from './Icon';
 
-type KnownCode = keyof typeof en.errors;
-const isKnownCode = (code: string): code is KnownCode => code !== 'title' && code in en.errors;
+const hasErrorText = hasTextIn(en.errors);
 
 /** The user-facing text for an API error: our translation for known codes, else the server's message. */
 export function useErrorText(): (error: ApiError) => string {
   const { t } = useTranslation();
-  return (error) => (isKnownCode(error.code) ? t(`errors.${error.code}`) : error.message);
+  return (error) => (error.code !== 'title' && hasErrorText(error.code) ? t(`errors.${error.code}`) : error.message);
 }
 
 export function Spinner({ small = false }: { small?: boolean }) {

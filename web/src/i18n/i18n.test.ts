@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { en } from './en';
 import { zh } from './zh';
+import { hasTextIn } from './codes';
 
 /** Every leaf of a dictionary as `dotted.path → value`. */
 function leaves(dict: object, prefix = ''): Map<string, unknown> {
@@ -38,4 +39,11 @@ test('both languages use the same {{placeholders}} in each string', () => {
   for (const [path, value] of leaves(en)) {
     assert.deepEqual(placeholders(zhLeaves.get(path)), placeholders(value), `placeholders differ at ${path}`);
   }
+});
+
+test('hasTextIn knows a table’s own codes and nothing it merely inherits', () => {
+  const hasErrorText = hasTextIn(en.errors);
+  assert.equal(hasErrorText('AUTH_REQUIRED'), true);
+  assert.equal(hasErrorText('NO_SUCH_CODE'), false);
+  assert.equal(hasErrorText('constructor'), false, 'Object.prototype is not a table of texts');
 });

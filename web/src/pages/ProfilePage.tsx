@@ -10,6 +10,10 @@ import { useFormat } from '../format';
 import { useDocumentTitle, useNow, useResource } from '../hooks';
 import { useWorkspace } from '../session';
 import { displayValue } from '../values';
+import { en } from '../i18n/en';
+import { hasTextIn } from '../i18n/codes';
+
+const hasMergeText = hasTextIn(en.profile.merges.reasons);
 
 function Stat({ label, value, title, testId }: { label: string; value: string; title?: string; testId?: string }) {
   return (
@@ -86,7 +90,7 @@ function Merges({ profile }: { profile: ProfileDetail }) {
           {profile.merges.map((m) => (
             <li key={m.fromProfileId}>
               <span className="mono small">{t('profile.merges.line', { from: m.fromProfileId, when: fmt.dateTime(m.mergedAt) })}</span>
-              <span className="muted small">{m.reason === 'alias' || m.reason === 'identify' ? t(`profile.merges.reasons.${m.reason}`) : m.reason}</span>
+              <span className="muted small">{hasMergeText(m.reason) ? t(`profile.merges.reasons.${m.reason}`) : m.reason}</span>
             </li>
           ))}
         </ul>

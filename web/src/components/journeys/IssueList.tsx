@@ -1,10 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import { en } from '../../i18n/en';
+import { hasTextIn } from '../../i18n/codes';
 import { Icon } from '../Icon';
 import type { Issue } from './flow';
 
-type IssueCode = Exclude<keyof typeof en.journeys.issues, 'general'>;
-const isIssueCode = (code: string): code is IssueCode => code !== 'general' && code in en.journeys.issues;
+const isIssueCode = hasTextIn(en.journeys.issues);
 
 /**
  * An issue as the server words it: in the dashboard's language (the API answers in the language the
@@ -13,7 +13,7 @@ const isIssueCode = (code: string): code is IssueCode => code !== 'general' && c
  */
 export function useIssueText(): (issue: Issue) => string {
   const { t } = useTranslation();
-  return (issue) => (issue.message === issue.code && isIssueCode(issue.code) ? t(`journeys.issues.${issue.code}`) : issue.message);
+  return (issue) => (issue.message === issue.code && issue.code !== 'general' && isIssueCode(issue.code) ? t(`journeys.issues.${issue.code}`) : issue.message);
 }
 
 /** Every publish issue, each naming its step; clicking one selects the step on the canvas. */

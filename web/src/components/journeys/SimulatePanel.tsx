@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { StepOutcome } from '../../../../src/journeys/journey.state';
 import type { ProfileSummary } from '../../../../src/profiles/profile.schema';
 import { en } from '../../i18n/en';
+import { hasTextIn } from '../../i18n/codes';
 import type { ApiError } from '../../api';
 import { useFormat } from '../../format';
 import { useDebounced, useResource } from '../../hooks';
@@ -43,6 +44,8 @@ function CustomerSearch({ onPick }: { onPick: (p: Picked) => void }) {
   );
 }
 
+/** Why a simulation stopped, when we have words for it. */
+const hasStopText = hasTextIn(en.journeys.simulate.reasons);
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
 const rec = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) /* checked: a non-array object */ : {});
 
@@ -85,8 +88,7 @@ function Row({ item, draft, start }: { item: Timeline[number]; draft: Draft; sta
       break;
     case 'stopped': {
       const reason = str(item.reason);
-      const known = reason === 'ended' || reason === 'max_days' || reason === 'idle' || reason === 'iteration_limit';
-      outcome = t('journeys.simulate.kinds.stopped', { reason: known ? t(`journeys.simulate.reasons.${reason}`) : reason, status: str(item.status) });
+      outcome = t('journeys.simulate.kinds.stopped', { reason: hasStopText(reason) ? t(`journeys.simulate.reasons.${reason}`) : reason, status: str(item.status) });
       break;
     }
     default:

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { MessageStatus } from '../../../../src/messaging/message.schema';
 import type { Channel } from '../../../../src/messaging/template.schema';
+import { hasTextIn } from '../../i18n/codes';
 import { messagingEn as en } from '../../i18n/messaging.en';
 import { Icon, type IconName } from '../Icon';
 
@@ -25,10 +26,9 @@ const STATUS_TONE: Record<MessageStatus, string> = {
   unknown: 'badge-warn',
 };
 
-type ReasonCode = keyof typeof en.reasons;
-const isReasonCode = (code: string): code is ReasonCode => code in en.reasons;
+const isReasonCode = hasTextIn(en.reasons);
 /** Reasons whose words say all there is: the row's own English account of them adds nothing. */
-const SELF_EXPLAINED: ReadonlySet<string> = new Set<ReasonCode>(['interrupted', 'assumed_after_interruption']);
+const SELF_EXPLAINED: ReadonlySet<string> = new Set<keyof typeof en.reasons>(['interrupted', 'assumed_after_interruption']);
 
 /** Why a message was held back or failed, in the dashboard's language; an unknown code as it is. */
 export function useReasonText(): (reason: string | null) => string | null {
