@@ -2,6 +2,8 @@ import type { Job, JobState } from 'bullmq';
 import { z } from 'zod';
 import { assertUnreachable } from '../platform/errors.js';
 import { toIso } from '../platform/ids.js';
+import type { Language } from '../platform/language.js';
+import { failureFields } from './engine.js';
 import type { JobInfo, JobStatus } from './job.schema.js';
 
 /** How the BullMQ engine (bullmq.queue.ts) lays a Nudge job out in Redis, and reads it back as JobInfo. */
@@ -68,7 +70,7 @@ function statusOf(state: JobState | 'unknown'): JobStatus | null {
 }
 
 /** A BullMQ job as the API sees it; null once BullMQ no longer has it. */
-export function toJobInfo(job: NudgeJob, state: JobState | 'unknown'): JobInfo | null {
+export function toJobInfo(job: NudgeJob, state: JobState | 'unknown', language: Language = 'en'): JobInfo | null {
   const status = statusOf(state);
   if (status === null || job.id === undefined) return null;
   const data = jobData(job);
@@ -86,7 +88,7 @@ export function toJobInfo(job: NudgeJob, state: JobState | 'unknown'): JobInfo |
     // attemptsStarted also counts a try whose worker died; attemptsMade counts only failures.
     attempts: job.attemptsStarted,
     // BullMQ keeps failedReason after a retry succeeds; the contract shows no error on a done job.
-    error: done ? null : job.failedReason || null,
+    ...failureFields(done ? null : job.failedReason || null, language),
     result: done ? (job.returnvalue ?? null) : null,
     createdAt: toIso(createdAt),
     // BullMQ stamps starts and finishes with the wall clock; in production the engine's clock is the system clock, so they agree.

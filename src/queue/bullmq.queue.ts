@@ -4,8 +4,9 @@ import { Redis } from 'ioredis';
 import type { Clock } from '../platform/clock.js';
 import { UserError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
+import type { Language } from '../platform/language.js';
 import { indexKeys, jobData, toJobInfo, type JobData, type NudgeJob, type Progress } from './bullmq.jobs.js';
-import { DEFAULT_BACKOFF_MS, DEFAULT_MAX_ATTEMPTS, errorText, positiveInt, retryDelay } from './engine.js';
+import { DEFAULT_BACKOFF_MS, DEFAULT_MAX_ATTEMPTS, errorText, failureOf, positiveInt, retryDelay } from './engine.js';
 import type { JobInfo } from './job.schema.js';
 import type { HandlerOptions, JobContext, JobHandler, JobQueue } from './queue.js';
 
@@ -94,7 +95,7 @@ export function createBullmqQueue(deps: BullmqQueueDeps): BullmqQueue {
   const progressMs = deps.progressMs ?? 250;
   const shutdownGraceMs = deps.shutdownGraceMs ?? 10_000;
   const retentionMs = deps.retentionMs ?? 14 * DAY_MS;
-  const onError = deps.onError ?? ((message, err) => console.error(`[queue] ${message}: ${errorText(err)}`));
+  const onError = deps.onError ?? ((message, err) => console.error(`[queue] ${message}: ${failureOf(err).message.en}`));
   const keys = indexKeys(prefix);
 
   const registrations = new Map<string, Registration>();
@@ -163,12 +164,12 @@ export function createBullmqQueue(deps: BullmqQueueDeps): BullmqQueue {
     if (!replies || failed) throw failed ?? new Error('Redis discarded the job index transaction');
   }
 
-  async function load(queue: string, id: string): Promise<JobInfo | null> {
+  async function load(queue: string, id: string, language?: Language): Promise<JobInfo | null> {
     const q = queueOf(queue);
     // State first: the fields read after it are at least as new, so a job reported done has its result.
     const state = await q.getJobState(id);
     const job = await q.getJob(id);
-    return job ? toJobInfo(job, state) : null;
+    return job ? toJobInfo(job, state, language) : null;
   }
 
   async function run(reg: Registration, job: NudgeJob): Promise<unknown> {
@@ -331,9 +332,9 @@ export function createBullmqQueue(deps: BullmqQueueDeps): BullmqQueue {
       if (started && !stopped) schedule(s);
     },
 
-    async get(jobId) {
+    async get(jobId, language) {
       const queue = await redis.get(keys.job(jobId));
-      return queue === null ? null : load(queue, jobId);
+      return queue === null ? null : load(queue, jobId, language);
     },
 
     async list(workspaceId, options = {}) {
@@ -345,7 +346,7 @@ export function createBullmqQueue(deps: BullmqQueueDeps): BullmqQueue {
         const ids = await redis.zrevrange(key, start, start + LIST_PAGE - 1);
         if (ids.length === 0) break;
         const names = only === undefined ? await redis.mget(ids.map((id) => keys.job(id))) : ids.map(() => only);
-        const infos = await Promise.all(ids.map((id, i) => (names[i] ? load(names[i], id) : null)));
+        const infos = await Promise.all(ids.map((id, i) => (names[i] ? load(names[i], id, options.language) : null)));
         // The index only narrows the search: the job itself says whose it is (isolation); ids BullMQ has removed are skipped.
         for (const info of infos) if (info && info.workspaceId === workspaceId && (only === undefined || info.queue === only)) out.push(info);
       }

@@ -3,6 +3,8 @@ import type { Database, JobTable } from '../db/database.js';
 import { readJson, type DialectHelpers } from '../db/dialect.js';
 import { withTransaction } from '../db/transaction.js';
 import { toIso } from '../platform/ids.js';
+import type { Language } from '../platform/language.js';
+import { failureFields } from './engine.js';
 import { JobStatus, type JobInfo } from './job.schema.js';
 
 /** The `jobs` table, for the embedded queue engine only (sql.queue.ts). */
@@ -25,7 +27,7 @@ export function unwrapJson(column: unknown): unknown {
   return doc !== null && typeof doc === 'object' && 'value' in doc ? doc.value : null;
 }
 
-export function toJobInfo(r: JobRow): JobInfo {
+export function toJobInfo(r: JobRow, language: Language = 'en'): JobInfo {
   return {
     id: r.id,
     queue: r.queue,
@@ -35,7 +37,7 @@ export function toJobInfo(r: JobRow): JobInfo {
     progress: Math.round(Math.min(1, Math.max(0, Number(r.progress))) * 10_000) / 10_000,
     progressNote: r.progress_note,
     attempts: Number(r.attempts),
-    error: r.error,
+    ...failureFields(r.error, language),
     result: unwrapJson(r.result),
     createdAt: toIso(Number(r.created_at)),
     updatedAt: toIso(Number(r.updated_at)),

@@ -14,8 +14,10 @@ export const JobInfo = z.object({
   progressNote: z.string().nullable(),
   /** Tries started so far, including the running one. */
   attempts: z.number().int(),
-  /** The last failure's message: kept while a retry waits, and on a failed job. */
+  /** The last failure's message, in the caller's language (Accept-Language): kept while a retry waits, and on a failed job. */
   error: z.string().nullable(),
+  /** The last failure's stable code (e.g. `RFM_NO_WORKSPACE`); null for an unexpected error, or no failure. */
+  errorCode: z.string().nullable(),
   /** What the handler returned (JSON), once done. */
   result: z.unknown(),
   createdAt: z.iso.datetime(),

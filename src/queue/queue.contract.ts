@@ -195,7 +195,14 @@ export function queueContract(name: string, setup: () => Promise<QueueHarness>):
       await q.drain();
       const [ja, jb, jc] = await Promise.all([q.get(a), q.get(b), q.get(c)]);
       assert.deepEqual([ja?.status, ja?.attempts, ja?.error], ['failed', 2, 'database on fire']);
-      assert.deepEqual([jb?.status, jb?.attempts, jb?.error, userErrorRuns], ['failed', 1, 'RFM_NO_WORKSPACE: No such workspace', 1]);
+      assert.deepEqual([ja?.errorCode, jc?.errorCode], [null, null], 'an unexpected error has no code');
+      assert.deepEqual([jb?.status, jb?.attempts, jb?.errorCode, jb?.error, userErrorRuns], ['failed', 1, 'RFM_NO_WORKSPACE', 'No such workspace', 1]);
+      // The failure's words in the caller's language, for the dashboard's job status.
+      const [zb, za] = await Promise.all([q.get(b, 'zh'), q.get(a, 'zh')]);
+      assert.deepEqual([zb?.errorCode, zb?.error], ['RFM_NO_WORKSPACE', '工作区不存在']);
+      assert.equal(za?.error, 'database on fire', "a developer's message is the same in both");
+      const listed = await q.list('none', { language: 'zh' });
+      assert.deepEqual(listed, [], 'jobs without a workspace are listed for none');
       assert.deepEqual([jc?.status, jc?.attempts], ['failed', 1], 'the enqueue may lower the attempts');
     });
 

@@ -1,3 +1,4 @@
+import type { Language } from '../platform/language.js';
 import type { JobInfo } from './job.schema.js';
 
 export type { JobInfo } from './job.schema.js';
@@ -56,9 +57,10 @@ export interface JobQueue {
   enqueueMany<P>(queue: string, items: readonly EnqueueItem<P>[]): Promise<string[]>;
   /** A recurring job: enqueued every intervalMs (deduplicated), first run after `firstDelayMs`. */
   every(queue: string, intervalMs: number, payload: unknown, options?: { dedupeKey?: string; firstDelayMs?: number }): void;
-  get(jobId: string): Promise<JobInfo | null>;
+  /** `language`: of the failure's words (default English). */
+  get(jobId: string, language?: Language): Promise<JobInfo | null>;
   /** A workspace's jobs, newest first. */
-  list(workspaceId: string, options?: { queue?: string; limit?: number }): Promise<JobInfo[]>;
+  list(workspaceId: string, options?: { queue?: string; limit?: number; language?: Language }): Promise<JobInfo[]>;
   /** Resolves when no job is pending-and-due or running (tests). */
   drain(): Promise<void>;
   /** Start working: claim due jobs, poll for other processes' jobs, run recurring schedules. */

@@ -5,7 +5,8 @@ import type { DialectHelpers } from '../db/dialect.js';
 import type { Clock } from '../platform/clock.js';
 import { UserError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
-import { DEFAULT_BACKOFF_MS, DEFAULT_MAX_ATTEMPTS, errorText, positiveInt, retryDelay } from './engine.js';
+import { say } from '../platform/language.js';
+import { afterEarlier, DEFAULT_BACKOFF_MS, DEFAULT_MAX_ATTEMPTS, errorText, failureOf, positiveInt, retryDelay, storedFailure } from './engine.js';
 import {
   claimJobs,
   completeJob,
@@ -82,7 +83,7 @@ export function createSqlQueue(deps: SqlQueueDeps): JobQueue {
   const progressMs = deps.progressMs ?? 250;
   const shutdownGraceMs = deps.shutdownGraceMs ?? 10_000;
   const retentionMs = deps.retentionMs ?? 14 * 86_400_000;
-  const onError = deps.onError ?? ((message, err) => console.error(`[queue] ${message}: ${errorText(err)}`));
+  const onError = deps.onError ?? ((message, err) => console.error(`[queue] ${message}: ${failureOf(err).message.en}`));
 
   const registrations = new Map<string, Registration>();
   const schedules: Schedule[] = [];
@@ -174,8 +175,8 @@ export function createSqlQueue(deps: SqlQueueDeps): JobQueue {
     const maxAttempts = Number(row.max_attempts);
     if (fence.attempt > maxAttempts) {
       // Reclaimed after its worker died on the last try.
-      const why = 'The worker running this job stopped (its lock expired) and no attempts are left';
-      await failJob(db, fence, row.error ? `${why}; before that: ${row.error}` : why, clock.now());
+      const why = { code: 'JOB_WORKER_LOST', message: say('The worker running this job stopped (its lock expired) and no attempts are left', '运行此任务的工作进程已停止（锁已过期），且没有剩余的重试次数') };
+      await failJob(db, fence, storedFailure(afterEarlier(why, row.error)), clock.now());
       return;
     }
     const heartbeat = setInterval(() => {
@@ -310,14 +311,14 @@ export function createSqlQueue(deps: SqlQueueDeps): JobQueue {
       if (started && !stopped) arm(s);
     },
 
-    async get(jobId) {
+    async get(jobId, language) {
       const row = await findJob(db, jobId);
-      return row ? toJobInfo(row) : null;
+      return row ? toJobInfo(row, language) : null;
     },
 
     async list(workspaceId, options = {}) {
       const limit = Math.min(200, Math.max(1, options.limit ?? 50));
-      return (await listJobs(db, workspaceId, options.queue, limit)).map(toJobInfo);
+      return (await listJobs(db, workspaceId, options.queue, limit)).map((row) => toJobInfo(row, options.language));
     },
 
     async drain() {
