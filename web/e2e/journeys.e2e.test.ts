@@ -220,6 +220,6 @@ test('draw a journey, fix its publish issues, publish, simulate, open broadcasts
   const reason = page.getByTestId('held-back-reason');
   await reason.filter({ hasText: '该地址在抑制名单中' }).waitFor();
   assert.equal(await reason.getAttribute('data-reason'), 'suppressed');
-  assert.ok((await page.getByTestId('broadcast-held-back').textContent())?.includes('1 人未发送的原因'));
+  assert.ok((await page.getByTestId('broadcast-held-back').textContent())?.includes('1 人被拦截的原因'));
   await shot('broadcast-held-zh');
 });

@@ -265,7 +265,7 @@ export const journeysEn = {
       progress: 'Progress',
       recipients: '{{count}} recipients',
       refreshing: 'Refreshing while sending',
-      counts: { sent: 'Sent', failed: 'Failed', suppressed: 'Suppressed', pending: 'Pending', held: 'Held for A/B winner', retrying: 'Retrying' },
+      counts: { sent: 'Sent', failed: 'Failed', suppressed: 'Held back', pending: 'Pending', held: 'Held for A/B winner', retrying: 'Retrying' },
       heldBack: 'Why {{count}} were held back',
       settings: 'Settings',
       segment: 'Segment',

@@ -8,7 +8,7 @@ import { PALETTE } from '../Charts';
 const KEYS = ['sent', 'failed', 'suppressed', 'pending', 'held', 'retrying'] as const;
 const COLORS: Record<(typeof KEYS)[number], string> = { sent: PALETTE.revenue, failed: '#dc2626', suppressed: '#d97706', pending: PALETTE.axis, held: PALETTE.events, retrying: PALETTE.active };
 
-/** Sent / failed / suppressed / pending / held (and retrying) as one horizontal bar each; under them, why the suppressed were held back. */
+/** Sent / failed / held back / pending / held for the A/B winner (and retrying) as one horizontal bar each; under them, why those held back were. */
 export function BroadcastProgress({ counts, heldBack }: { counts: BroadcastCounts; heldBack: BroadcastView['heldBack'] }) {
   const { t } = useTranslation();
   const fmt = useFormat();
