@@ -6,20 +6,15 @@ import type { Bilingual, Language } from './language.js';
  * an OperationalError is retryable (5xx/503); anything else is a bug (500, logged, never shown as
  * a stack trace). `message` is the English text (logs, tests); `zh` the Chinese.
  */
-export class UserError extends Error {
-  readonly status: number;
+
+/** An error written for people: a stable code and its words in both languages (UserError, OperationalError). */
+export abstract class BilingualError extends Error {
   readonly code: string;
-  readonly field: string | null;
-  readonly details: unknown;
   readonly zh: string;
-  constructor(code: string, message: Bilingual, options: { status?: number; field?: string | null; details?: unknown } = {}) {
-    super(message.en);
-    this.name = 'UserError';
+  constructor(code: string, message: Bilingual, options?: { cause?: unknown }) {
+    super(message.en, options);
     this.code = code;
     this.zh = message.zh;
-    this.status = options.status ?? 400;
-    this.field = options.field ?? null;
-    this.details = options.details;
   }
 
   /** The message in `language`. */
@@ -28,18 +23,23 @@ export class UserError extends Error {
   }
 }
 
-export class OperationalError extends Error {
-  readonly code: string;
-  readonly zh: string;
-  constructor(code: string, message: Bilingual, options?: { cause?: unknown }) {
-    super(message.en, options);
-    this.name = 'OperationalError';
-    this.code = code;
-    this.zh = message.zh;
+export class UserError extends BilingualError {
+  readonly status: number;
+  readonly field: string | null;
+  readonly details: unknown;
+  constructor(code: string, message: Bilingual, options: { status?: number; field?: string | null; details?: unknown } = {}) {
+    super(code, message);
+    this.name = 'UserError';
+    this.status = options.status ?? 400;
+    this.field = options.field ?? null;
+    this.details = options.details;
   }
+}
 
-  in(language: Language): string {
-    return language === 'zh' ? this.zh : this.message;
+export class OperationalError extends BilingualError {
+  constructor(code: string, message: Bilingual, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'OperationalError';
   }
 }
 

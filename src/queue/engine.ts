@@ -1,4 +1,4 @@
-import { OperationalError, UserError } from '../platform/errors.js';
+import { BilingualError } from '../platform/errors.js';
 import type { Bilingual, Language } from '../platform/language.js';
 
 /** Rules every queue engine shares, so a job is tried, retried and reported alike whichever engine runs it. */
@@ -21,9 +21,9 @@ export interface JobFailure {
   message: Bilingual;
 }
 
-/** What a thrown value says as a job failure. Errors written for people (UserError, OperationalError) bring their code and Chinese; anything else is a developer's message, the same in both. */
+/** What a thrown value says as a job failure. Errors written for people (BilingualError: UserError, OperationalError) bring their code and Chinese; anything else is a developer's message, the same in both. */
 export function failureOf(err: unknown): JobFailure {
-  if (err instanceof UserError || err instanceof OperationalError) return { code: err.code, message: { en: err.message, zh: err.zh } };
+  if (err instanceof BilingualError) return { code: err.code, message: { en: err.message, zh: err.zh } };
   const text = err instanceof Error ? err.message : String(err);
   return { code: null, message: { en: text, zh: text } };
 }
