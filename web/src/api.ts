@@ -16,6 +16,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Any failure as an ApiError: ApiErrors as they are, anything else (a bug, a body that is not JSON) as HTTP_ERROR. */
+export function asApiError(e: unknown): ApiError {
+  return e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', e instanceof Error ? e.message : String(e));
+}
+
 export interface ApiClientOptions {
   /** The workspace every `/api/v1/*` call is scoped to (sent as `X-Nudge-Workspace`). */
   workspaceId: () => string | null;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
-import { ApiError } from './api';
+import { asApiError, type ApiError } from './api';
 
 export interface Resource<T> {
   data: T | undefined;
@@ -9,10 +9,6 @@ export interface Resource<T> {
   /** When the data last arrived (ms since epoch). */
   updatedAt: number | undefined;
   reload(): void;
-}
-
-function asApiError(e: unknown): ApiError {
-  return e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', e instanceof Error ? e.message : String(e));
 }
 
 /**
@@ -71,6 +67,40 @@ export function useResource<T>(
 
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { data, error, loading, updatedAt, reload };
+}
+
+/** A user's action against the server (a save, a send, a delete) and what a button shows of it. */
+export interface Action {
+  /** True while `run`'s function is in flight. */
+  busy: boolean;
+  /** The last run's failure (cleared when the next run starts). */
+  error: ApiError | undefined;
+  /**
+   * Runs `fn`: busy meanwhile, its failure kept in `error`. Resolves true when it succeeded.
+   * `keepBusy` is for a `fn` that navigates away: busy stays true after it succeeds, since the
+   * router shows the next page in a transition, leaving this one on screen (and clickable) while it loads.
+   */
+  run(fn: () => Promise<unknown>, options?: { keepBusy?: boolean }): Promise<boolean>;
+}
+
+/** Busy and error state for an action, so handlers say only what they do and what follows a success. */
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const run = async (fn: () => Promise<unknown>, { keepBusy = false } = {}) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await fn();
+      if (!keepBusy) setBusy(false);
+      return true;
+    } catch (e) {
+      setError(asApiError(e));
+      setBusy(false);
+      return false;
+    }
+  };
+  return { busy, error, run };
 }
 
 /** `value`, but only after it has stopped changing for `ms`. */
@@ -135,7 +165,7 @@ export function useLivePreview<I, T>(input: I | null, load: (input: I, signal: A
       },
       (e: unknown) => {
         if (controller.signal.aborted) return;
-        setError(e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
+        setError(asApiError(e));
         setLoading(false);
       },
     );

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Me, WorkspaceInfo } from '../../src/platform/platform.schema';
-import { ApiError, createApiClient } from './api';
+import { ApiError, asApiError, createApiClient } from './api';
 import { endpoints, type Endpoints } from './endpoints';
 
 const WORKSPACE_KEY = 'nudge.workspace';
@@ -74,7 +74,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       if (e instanceof ApiError && e.status === 401) {
         setStatus('anonymous');
       } else {
-        setError(e instanceof ApiError ? e : new ApiError(0, 'NETWORK_ERROR', String(e)));
+        setError(asApiError(e));
         setStatus('error');
       }
     });

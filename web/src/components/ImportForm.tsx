@@ -1,7 +1,7 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportJob, ImportKind, ImportMode } from '../../../src/imports/import.schema';
-import { ApiError } from '../api';
+import { asApiError, type ApiError } from '../api';
 import type { Endpoints } from '../endpoints';
 import { useFormat } from '../format';
 import { ProgressBar } from './Controls';
@@ -67,7 +67,7 @@ export function ImportForm({ api, initialKind, onStarted }: { api: Endpoints; in
       onStarted(job);
     } catch (e) {
       if (!(e instanceof DOMException && e.name === 'AbortError')) {
-        setError(e instanceof ApiError ? e : new ApiError(0, 'NETWORK_ERROR', String(e)));
+        setError(asApiError(e));
       }
     } finally {
       setProgress(null);

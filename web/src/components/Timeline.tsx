@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api';
 import type { StoredEvent } from '../../../src/profiles/profile.schema';
 import type { Endpoints } from '../endpoints';
 import { useFormat } from '../format';
+import { useAction } from '../hooks';
 import { keyTraits } from '../values';
 import { Icon, type IconName } from './Icon';
 import { InlineError, Spinner } from './States';
@@ -90,25 +90,18 @@ export function Timeline({
   const fmt = useFormat();
   const [events, setEvents] = useState(initial);
   const [cursor, setCursor] = useState<string | null>(initial.length >= FIRST_PAGE ? (initial.at(-1)?.timestamp ?? null) : null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useAction();
 
   const loadMore = async () => {
     if (!cursor) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const page = await api.profileEvents(profileId, cursor);
       const seen = new Set(events.map((e) => e.id));
       const next = [...events, ...page.items.filter((e) => !seen.has(e.id))];
       setEvents(next);
       // The server ends the history with a short page (nextBefore null).
       setCursor(page.items.length ? page.nextBefore : null);
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, 'NETWORK_ERROR', String(e)));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (events.length === 0) return <p className="muted">{t('profile.timeline.empty')}</p>;

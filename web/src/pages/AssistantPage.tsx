@@ -2,14 +2,13 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AskResponse } from '../../../src/assistant/assistant.schema';
 import type { Article } from '../../../src/assistant/kb.schema';
-import { ApiError } from '../api';
+import { asApiError, type ApiError } from '../api';
 import { CopyButton, PageHeader, SearchInput } from '../components/Controls';
 import { EmptyState, InlineError, Spinner } from '../components/States';
-import { useResource } from '../hooks';
+import { useAction, useResource } from '../hooks';
 import { useWorkspace } from '../session';
 import '../assistant.css';
 
-const toError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
 type Draft = { id: string | null; language: 'zh' | 'en'; title: string; body: string; questions: string };
 const blank: Draft = { id: null, language: 'en', title: '', body: '', questions: '' };
 
@@ -17,22 +16,15 @@ function ArticleForm({ draft, onDone }: { draft: Draft; onDone: () => void }) {
   const { t } = useTranslation();
   const { api } = useWorkspace();
   const [d, setD] = useState(draft);
-  const [error, setError] = useState<ApiError>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     const body = { language: d.language, title: d.title, body: d.body, questions: d.questions.split('\n').map((q) => q.trim()).filter(Boolean) };
-    try {
+    await run(async () => {
       if (d.id) await api.updateArticle(d.id, body);
       else await api.createArticle(body);
       onDone();
-    } catch (err) {
-      setError(toError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="kb-form card" onSubmit={(e) => void submit(e)} data-testid="kb-form">
@@ -64,15 +56,10 @@ function TryAssistant() {
   const { api } = useWorkspace();
   const [text, setText] = useState('');
   const [answer, setAnswer] = useState<AskResponse>();
-  const [error, setError] = useState<ApiError>();
+  const { error, run } = useAction();
   const ask = async (e: FormEvent) => {
     e.preventDefault();
-    setError(undefined);
-    try {
-      setAnswer(await api.askAssistant(text));
-    } catch (err) {
-      setError(toError(err));
-    }
+    await run(async () => setAnswer(await api.askAssistant(text)));
   };
   return (
     <form className="card" onSubmit={(e) => void ask(e)}>
@@ -133,20 +120,17 @@ function LlmSettings() {
   const { api } = useWorkspace();
   const settings = useResource((signal) => api.assistantSettings(signal), []);
   const [form, setForm] = useState<{ baseUrl: string; model: string; apiKey: string } | null>(null);
-  const [error, setError] = useState<ApiError>();
+  const { error, run } = useAction();
   const [saved, setSaved] = useState(false);
   const current = form ?? { baseUrl: settings.data?.llm?.baseUrl ?? '', model: settings.data?.llm?.model ?? '', apiKey: settings.data?.llm?.apiKey ?? '' };
   const save = async (clear: boolean) => {
-    setError(undefined);
     setSaved(false);
-    try {
+    await run(async () => {
       await api.updateAssistantSettings({ llm: clear ? null : { baseUrl: current.baseUrl, model: current.model, apiKey: current.apiKey } });
       setForm(null);
       settings.reload();
       setSaved(true);
-    } catch (err) {
-      setError(toError(err));
-    }
+    });
   };
   return (
     <div className="card">
@@ -186,7 +170,7 @@ export default function AssistantPage() {
       await api.deleteArticle(a.id);
       list.reload();
     } catch (err) {
-      setError(toError(err));
+      setError(asApiError(err));
     }
   };
   const importFile = async (file: File | undefined) => {
@@ -198,7 +182,7 @@ export default function AssistantPage() {
       setNotice(t('assistant.kb.imported', { count: r.imported }));
       list.reload();
     } catch (err) {
-      setError(toError(err));
+      setError(asApiError(err));
     }
   };
   return (

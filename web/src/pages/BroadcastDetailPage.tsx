@@ -2,7 +2,6 @@ import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import type { BroadcastView } from '../../../src/journeys/broadcast.schema';
-import type { ApiError } from '../api';
 import { ChartCard } from '../components/Charts';
 import { Icon } from '../components/Icon';
 import { LoadedBroadcastForm } from '../components/journeys/BroadcastForm';
@@ -10,7 +9,7 @@ import { BroadcastProgress } from '../components/journeys/BroadcastProgress';
 import { BroadcastStatusChip } from '../components/journeys/JourneyStatusChip';
 import { ErrorState, InlineError, LoadingState, Spinner } from '../components/States';
 import { useFormat } from '../format';
-import { useDocumentTitle, useResource } from '../hooks';
+import { useAction, useDocumentTitle, useResource } from '../hooks';
 import { useWorkspace } from '../session';
 import '../journeys.css';
 
@@ -19,19 +18,8 @@ const POLL_MS = 1_500;
 function Actions({ b, onChange, onEdit, editing }: { b: BroadcastView; onChange: (b: BroadcastView) => void; onEdit: () => void; editing: boolean }) {
   const { t } = useTranslation();
   const { api } = useWorkspace();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const run = async (call: () => Promise<BroadcastView>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      onChange(await call());
-    } catch (e) {
-      setError(e as ApiError); // api.* rejects with ApiError (api.ts)
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: start } = useAction();
+  const run = (call: () => Promise<BroadcastView>) => start(async () => onChange(await call()));
   return (
     <div className="jrow">
       {b.status === 'draft' && !editing ? (

@@ -3,11 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { ChatMessage, Conversation, ConversationContext } from '../../../src/assistant/assistant.schema';
 import type { ConversationState } from '../../../src/assistant/dialogue';
-import { ApiError } from '../api';
 import { PageHeader, Segmented } from '../components/Controls';
 import { EmptyState, InlineError, LoadingState, Spinner } from '../components/States';
 import { useFormat } from '../format';
-import { useResource } from '../hooks';
+import { useAction, useResource } from '../hooks';
 import { asLanguage } from '../i18n';
 import { useWorkspace } from '../session';
 import '../assistant.css';
@@ -16,7 +15,6 @@ import '../assistant.css';
 const POLL_MS = 2_500;
 const FILTERS = ['pending_human', 'human', 'bot', 'resolved', 'all'] as const;
 type Filter = (typeof FILTERS)[number];
-const toError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
 
 function useAssistantApi() {
   const { api } = useWorkspace();
@@ -136,29 +134,18 @@ function ConversationView({ id, onChanged }: { id: string; onChanged: () => void
   const { assistant } = useAssistantApi();
   const detail = useResource((signal) => assistant.conversation(id, signal), [id], { pollMs: POLL_MS });
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
+  const { busy, error, run } = useAction();
   const logRef = useRef<HTMLDivElement>(null);
   const count = detail.data?.messages.length ?? 0;
   useEffect(() => {
     logRef.current?.scrollTo({ top: logRef.current.scrollHeight });
   }, [count]);
 
-  const act = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await work();
-      detail.reload();
-      onChanged();
-      return true;
-    } catch (e) {
-      setError(toError(e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+  const act = (work: () => Promise<unknown>) => run(async () => {
+    await work();
+    detail.reload();
+    onChanged();
+  });
   const send = async (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) return;

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import type { JourneyView } from '../../../src/journeys/journey.api.schema';
-import { ApiError } from '../api';
+import { asApiError, type ApiError } from '../api';
 import { Icon } from '../components/Icon';
 import { LookupsProvider, type JourneyLookups } from '../components/journeys/context';
 import { ENTRY_ID, issuesOf, issueTarget, newNode, nextId, NODE_TYPES, readDraft, replaceNode, removeNodes, type Draft, type DraftNode, type Issue } from '../components/journeys/flow';
@@ -84,7 +84,7 @@ function Builder({ initial, lookups, builder }: { initial: JourneyView; lookups:
   };
 
   const fail = (e: unknown) => {
-    const err = e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e));
+    const err = asApiError(e);
     const found = issuesOf(err.details);
     setIssues(found);
     setError(found.length ? undefined : err);

@@ -1,13 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
-import type { ApiError } from '../api';
 import { PageHeader } from '../components/Controls';
 import { emptyDraft } from '../components/journeys/flow';
 import { JourneyStatusChip } from '../components/journeys/JourneyStatusChip';
 import { EmptyState, ErrorState, InlineError, LoadingState, Spinner } from '../components/States';
 import { useFormat } from '../format';
-import { useNow, useResource } from '../hooks';
+import { useAction, useNow, useResource } from '../hooks';
 import type { JourneySummary } from '../journeys.endpoints';
 import { useWorkspace } from '../session';
 import '../journeys.css';
@@ -44,18 +43,14 @@ function CreateForm({ onCancel }: { onCancel: () => void }) {
   const { api } = useWorkspace();
   const navigate = useNavigate();
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
+  const { busy, error, run } = useAction();
   const create = async () => {
     if (!name.trim()) return;
-    setBusy(true);
-    try {
+    // The new journey opens in the builder: stay busy until it shows.
+    await run(async () => {
       const j = await api.createJourney({ name: name.trim(), definition: emptyDraft() });
       navigate(`/journeys/${encodeURIComponent(j.id)}`);
-    } catch (e) {
-      setError(e as ApiError); // api.* rejects with ApiError (api.ts)
-      setBusy(false);
-    }
+    }, { keepBusy: true });
   };
   return (
     <form className="card jcreate" data-testid="journey-create" onSubmit={(e) => { e.preventDefault(); void create(); }}>

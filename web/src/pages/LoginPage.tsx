@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useSearchParams } from 'react-router-dom';
-import { ApiError } from '../api';
 import { LanguageSwitcher } from '../components/Header';
 import { Icon } from '../components/Icon';
 import { InlineError, LoadingState, Spinner } from '../components/States';
+import { useAction } from '../hooks';
 import { useSession } from '../session';
 
 /** Only same-site paths are followed after login (no open redirect via ?next=). */
@@ -18,23 +18,14 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useAction();
 
   if (status === 'checking') return <LoadingState label={t('auth.checking')} />;
   if (status === 'signedIn') return <Navigate to={safeNext(params.get('next'))} replace />;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await login(email.trim(), password);
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'NETWORK_ERROR', String(err)));
-    } finally {
-      setBusy(false);
-    }
+    await run(() => login(email.trim(), password));
   };
 
   return (

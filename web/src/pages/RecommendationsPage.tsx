@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { JobInfo } from '../../../src/queue/job.schema';
 import type { ModelList, ModelVersion, OnlineMetrics, RecommendationList, RecommendSettings } from '../../../src/recommend/recommend.schema';
-import { ApiError } from '../api';
+import { asApiError, type ApiError } from '../api';
 import { PALETTE } from '../components/Charts';
 import { PageHeader, ProgressBar } from '../components/Controls';
 import { Icon } from '../components/Icon';
@@ -15,7 +15,6 @@ import { useWorkspace } from '../session';
 import '../recommend.css';
 
 const POLL_MS = 1_000;
-const toError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
 const metric = (v: number) => v.toFixed(3);
 
 /** "Train now" and, while the job runs, its progress; `onDone` when the new versions are in. */
@@ -47,7 +46,7 @@ function TrainControl({ onDone }: { onDone: () => void }) {
     try {
       setJobId((await api.trainRecommendations()).jobId);
     } catch (e) {
-      setError(toError(e));
+      setError(asApiError(e));
     }
   };
   const progress = jobId && job.data?.id === jobId ? job.data.progress : 0;
@@ -153,7 +152,7 @@ function Versions({ list, onChanged }: { list: ModelList; onChanged: (next: Mode
     try {
       onChanged(await api.promoteModel(m.id));
     } catch (e) {
-      setError(toError(e));
+      setError(asApiError(e));
     } finally {
       setBusy(null);
     }
@@ -228,7 +227,7 @@ function Lookup() {
     try {
       setResult(await api.lookupRecommendations(customer.trim(), 10));
     } catch (err) {
-      setError(toError(err));
+      setError(asApiError(err));
     } finally {
       setLoading(false);
     }
@@ -301,7 +300,7 @@ function Rules({ settings, onSaved }: { settings: RecommendSettings; onSaved: (s
       onSaved(await api.updateRecommendSettings({ rules: { ...rules, boost: ids(boost), bury: ids(bury) }, training }));
       setState('saved');
     } catch (err) {
-      setError(toError(err));
+      setError(asApiError(err));
       setState('idle');
     }
   };

@@ -1,14 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiKeyInfo, WorkspaceView } from '../../../src/platform/platform.schema';
-import { ApiError } from '../api';
 import { CopyButton, PageHeader, Segmented } from '../components/Controls';
 import { DemoBadge, LanguageSwitcher } from '../components/Header';
 import { Icon } from '../components/Icon';
 import { ChannelSettings } from '../components/messaging/ChannelSettings';
 import { ErrorState, InlineError, LoadingState, Spinner } from '../components/States';
 import { useFormat } from '../format';
-import { useNow, useResource } from '../hooks';
+import { useAction, useNow, useResource } from '../hooks';
 import { useSession, useWorkspace } from '../session';
 import '../segments.css';
 import '../messaging.css';
@@ -54,9 +53,8 @@ function WorkspaceChoice<K extends Choosable>({ canEdit, field, options, label, 
   const [choice, setChoice] = useState<WorkspaceView[K]>();
   // What the server holds since this page saved it (the loaded info is not read again).
   const [stored, setStored] = useState<WorkspaceView[K]>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<ApiError>();
   if (info.error && !info.data) return <InlineError error={info.error} onRetry={info.reload} />;
   if (!info.data) return <Spinner small />;
   const base = stored ?? info.data[field];
@@ -64,19 +62,13 @@ function WorkspaceChoice<K extends Choosable>({ canEdit, field, options, label, 
   const labelOf = (v: WorkspaceView[K]) => options.find((o) => o.value === v)?.label ?? String(v);
   if (!canEdit) return <span data-testid={testId}>{labelOf(base)}</span>;
   const save = async () => {
-    setBusy(true);
-    setError(undefined);
     setSaved(false);
-    try {
+    await run(async () => {
       const updated = await api.updateWorkspace({ [field]: current });
       setStored(updated[field]);
       setChoice(undefined);
       setSaved(true);
-    } catch (e) {
-      setError(e as ApiError); // api.* rejects with ApiError (api.ts)
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const listed = options.some((o) => o.value === current) ? options : [{ value: current, label: String(current) }, ...options];
   return (
@@ -139,19 +131,8 @@ function KeyRow({ k, canReveal }: { k: ApiKeyInfo; canReveal: boolean }) {
   const now = useNow();
   const { api } = useWorkspace();
   const [revealed, setRevealed] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const reveal = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      setRevealed((await api.revealKey(k.id)).key);
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, 'NETWORK_ERROR', String(e)));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
+  const reveal = () => run(async () => setRevealed((await api.revealKey(k.id)).key));
   const shown = revealed ?? k.key;
   const copyable = k.kind === 'write' || revealed !== null;
   return (

@@ -1,31 +1,20 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnalyzeResponse } from '../../../../src/nlp/feedback.schema';
-import { ApiError } from '../../api';
+import { useAction } from '../../hooks';
 import { useWorkspace } from '../../session';
 import { InlineError, Spinner } from '../States';
-
-const toError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
 
 /** Try the analysis on a text of one's own (nothing is stored); the server refuses texts over 10,000 characters. */
 export function AnalyzeCard() {
   const { t } = useTranslation();
   const { api } = useWorkspace();
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<AnalyzeResponse | null>(null);
-  const [error, setError] = useState<ApiError>();
-  const run = async () => {
-    setBusy(true);
-    setError(undefined);
+  const { busy, error, run: start } = useAction();
+  const run = () => {
     setResult(null);
-    try {
-      setResult(await api.analyzeText(text));
-    } catch (e) {
-      setError(toError(e));
-    } finally {
-      setBusy(false);
-    }
+    return start(async () => setResult(await api.analyzeText(text)));
   };
   const tone = result?.sentiment === 'positive' ? 'badge-ok' : result?.sentiment === 'negative' ? 'badge-bad' : '';
   return (

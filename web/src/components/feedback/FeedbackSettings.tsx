@@ -1,12 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FeedbackSettings } from '../../../../src/nlp/feedback.schema';
-import { ApiError } from '../../api';
+import { asApiError, type ApiError } from '../../api';
 import { useResource } from '../../hooks';
 import { useWorkspace } from '../../session';
 import { InlineError, LoadingState, Spinner } from '../States';
-
-const toError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
 
 interface Row {
   event: string;
@@ -40,7 +38,7 @@ export function SettingsCard() {
       setSaved(true);
       settings.reload();
     } catch (e) {
-      setError(toError(e));
+      setError(asApiError(e));
     } finally {
       setSaving(false);
     }

@@ -4,8 +4,7 @@ import { useNavigate } from 'react-router-dom';
 import type { AbTest, BroadcastCreate, BroadcastView } from '../../../../src/journeys/broadcast.schema';
 import type { TemplateSummary } from '../../../../src/messaging/template.api.schema';
 import type { SegmentSummary } from '../../../../src/segments/segment.schema';
-import type { ApiError } from '../../api';
-import { useResource } from '../../hooks';
+import { useAction, useResource } from '../../hooks';
 import { useWorkspace } from '../../session';
 import { Segmented } from '../Controls';
 import { fromLocalInput, toLocalInput } from '../segments/Inputs';
@@ -55,8 +54,7 @@ export function BroadcastForm({ segments, templates, initial, onSaved, onDiscard
   const [metric, setMetric] = useState<AbTest['winnerMetric']>(initial?.abTest?.winnerMetric ?? 'open');
   const [windowMinutes, setWindowMinutes] = useState(initial?.abTest?.testWindowMinutes ?? 240);
   const [missing, setMissing] = useState<Set<Missing>>(new Set());
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
+  const { busy, error, run } = useAction();
 
   const submit = async () => {
     const gaps = new Set<Missing>();
@@ -75,20 +73,15 @@ export function BroadcastForm({ segments, templates, initial, onSaved, onDiscard
       ...(quiet ? { quietHours: { start: quietStart, end: quietEnd } } : {}),
       ...(ab ? { abTest: { variants, testPercent, winnerMetric: metric, testWindowMinutes: windowMinutes } } : {}),
     };
-    setBusy(true);
-    setError(undefined);
-    try {
-      if (initial) {
-        onSaved?.(await api.updateBroadcast(initial.id, body));
-        setBusy(false);
-        return;
-      }
+    if (initial) {
+      await run(async () => onSaved?.(await api.updateBroadcast(initial.id, body)));
+      return;
+    }
+    // A new draft opens its page: stay busy until that page shows.
+    await run(async () => {
       const created = await api.createBroadcast(body);
       navigate(`/broadcasts/${encodeURIComponent(created.id)}`);
-    } catch (e) {
-      setError(e as ApiError); // api.* rejects with ApiError (api.ts)
-      setBusy(false);
-    }
+    }, { keepBusy: true });
   };
 
   const templateOptions = templates.map((x) => <option key={x.id} value={x.id}>{x.name} · {t(`messaging.channels.${x.channel}`)}</option>);

@@ -4,7 +4,7 @@ import type { StepOutcome } from '../../../../src/journeys/journey.state';
 import type { ProfileSummary } from '../../../../src/profiles/profile.schema';
 import { en } from '../../i18n/en';
 import { hasTextIn } from '../../i18n/codes';
-import type { ApiError } from '../../api';
+import { asApiError, type ApiError } from '../../api';
 import { useFormat } from '../../format';
 import { useDebounced, useResource } from '../../hooks';
 import type { Timeline } from '../../journeys.endpoints';
@@ -141,7 +141,7 @@ export function SimulatePanel({ journeyId, draft, published, onClose }: { journe
       });
       setResult({ timeline: res.timeline, start });
     } catch (e) {
-      setError(e as ApiError); // every api.* call rejects with an ApiError (api.ts)
+      setError(asApiError(e));
     } finally {
       setRunning(false);
     }

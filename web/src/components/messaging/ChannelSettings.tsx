@@ -1,16 +1,15 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api';
+import type { ApiError } from '../../api';
 import type { ChannelSettingsView, SettingsKind } from '../../messaging.endpoints';
 import { useFormat } from '../../format';
-import { useNow, useResource } from '../../hooks';
+import { useAction, useNow, useResource } from '../../hooks';
 import { useWorkspace } from '../../session';
 import { CopyButton } from '../Controls';
 import { ErrorState, InlineError, LoadingState, Spinner } from '../States';
 import { TextField } from './Fields';
 import type { FieldIssue } from './issues';
 
-const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
 /** A settings error by field name (`settings.host` → `host`). */
@@ -47,22 +46,15 @@ function Card({ title, view, testId, children }: { title: string; view: ChannelS
 /** Save and remove for one kind, with the error kept by field. */
 function useSaver(kind: SettingsKind, onSaved: () => void) {
   const { api } = useWorkspace();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
+  const { busy, error, run: start } = useAction();
   const [saved, setSaved] = useState(false);
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
+  const run = (action: () => Promise<unknown>) => {
     setSaved(false);
-    try {
+    return start(async () => {
       await action();
       setSaved(true);
       onSaved();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return {
     busy,
@@ -175,21 +167,14 @@ function SmsForm({ view, canEdit, onSaved }: FormProps) {
 function WebhookSigning({ view, canEdit, onSaved }: FormProps) {
   const { t } = useTranslation();
   const { api } = useWorkspace();
-  const [busy, setBusy] = useState(false);
   const [secret, setSecret] = useState<string>();
-  const [error, setError] = useState<ApiError>();
+  const { busy, error, run } = useAction();
   const rotate = async () => {
     if (view.configured && !window.confirm(t('messaging.settings.webhook.confirmRotate'))) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       setSecret((await api.rotateSecret('webhook')).secret);
       onSaved();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Card title={t('messaging.settings.webhook.title')} view={view} testId="channel-webhook">

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../../../src/messaging/message.schema';
-import { ApiError } from '../../api';
-import { useResource } from '../../hooks';
+import { ApiError, asApiError } from '../../api';
+import { useAction, useResource } from '../../hooks';
 import { useWorkspace } from '../../session';
 import { Pager } from '../Controls';
 import { Icon } from '../Icon';
@@ -14,17 +14,9 @@ const PAGE_SIZE = 50;
 function RetryButton({ message, onDone }: { message: MessageView; onDone: (result: MessageView | ApiError) => void }) {
   const { t } = useTranslation();
   const { api } = useWorkspace();
-  const [busy, setBusy] = useState(false);
-  const retry = async () => {
-    setBusy(true);
-    try {
-      onDone(await api.retryMessage(message.id));
-    } catch (e) {
-      onDone(e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, run } = useAction();
+  // The outcome, failure included, is the list's to show (above the table), not this button's.
+  const retry = () => run(() => api.retryMessage(message.id).then(onDone, (e: unknown) => onDone(asApiError(e))));
   return (
     <button type="button" className="btn btn-sm" disabled={busy} onClick={() => void retry()} data-testid="message-retry">
       {busy ? <Spinner small /> : <Icon name="refresh" size={14} />} {busy ? t('messaging.messages.dead.retrying') : t('messaging.messages.dead.retry')}

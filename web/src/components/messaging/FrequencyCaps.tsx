@@ -2,14 +2,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FrequencyCap } from '../../../../src/messaging/consent.schema';
 import type { Channel } from '../../../../src/messaging/template.schema';
-import { ApiError } from '../../api';
-import { useResource } from '../../hooks';
+import { useAction, useResource } from '../../hooks';
 import { useWorkspace } from '../../session';
 import { ErrorState, InlineError, LoadingState, Spinner } from '../States';
 import { ChannelBadge } from './Badges';
 import { CHANNELS } from './draft';
-
-const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
 
 /** One channel's cap: "at most N in D days", saved or removed on its own. */
 function CapRow({ channel, cap, canEdit, onChanged }: { channel: Channel; cap: FrequencyCap | undefined; canEdit: boolean; onChanged: () => void }) {
@@ -17,20 +14,11 @@ function CapRow({ channel, cap, canEdit, onChanged }: { channel: Channel; cap: F
   const { api } = useWorkspace();
   const [max, setMax] = useState(String(cap?.maxMessages ?? 3));
   const [days, setDays] = useState(String(cap?.windowDays ?? 7));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action();
-      onChanged();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: start } = useAction();
+  const run = (action: () => Promise<unknown>) => start(async () => {
+    await action();
+    onChanged();
+  });
   return (
     <tr data-testid={`cap-${channel}`}>
       <td><ChannelBadge channel={channel} /></td>

@@ -2,17 +2,14 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SubscriptionGroup, SubscriptionGroupType } from '../../../../src/messaging/consent.schema';
 import type { Channel } from '../../../../src/messaging/template.schema';
-import { ApiError } from '../../api';
 import { useFormat } from '../../format';
-import { useNow, useResource } from '../../hooks';
+import { useAction, useNow, useResource } from '../../hooks';
 import { useWorkspace } from '../../session';
 import { ErrorState, InlineError, LoadingState, Spinner } from '../States';
 import { ChannelBadge } from './Badges';
 import { CHANNELS } from './draft';
 import { TextField } from './Fields';
 import { issuesByField } from './issues';
-
-const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
 
 interface Fields {
   name: string;
@@ -27,25 +24,18 @@ function GroupForm({ group, onDone, onCancel }: { group?: SubscriptionGroup; onD
   const [fields, setFields] = useState<Fields>({ name: group?.name ?? '', nameZh: group?.nameZh ?? '', description: group?.description ?? '' });
   const [channel, setChannel] = useState<Channel>(group?.channel ?? 'email');
   const [type, setType] = useState<SubscriptionGroupType>(group?.type ?? 'opt_out');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
+  const { busy, error, run } = useAction();
   const issues = issuesByField(error);
   const set = (patch: Partial<Fields>) => setFields({ ...fields, ...patch });
 
   const submit = async () => {
-    setBusy(true);
-    setError(undefined);
     const names = { name: fields.name.trim(), nameZh: fields.nameZh.trim() || null, description: fields.description.trim() };
-    try {
+    await run(async () => {
       if (group) await api.updateSubscriptionGroup(group.id, names);
       else await api.createSubscriptionGroup({ ...names, channel, type });
       if (!group) setFields({ name: '', nameZh: '', description: '' });
       onDone();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -93,17 +83,14 @@ export function SubscriptionGroups() {
   const { workspace, api } = useWorkspace();
   const list = useResource((signal) => api.subscriptionGroups(signal), [workspace.id]);
   const [editing, setEditing] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError>();
+  const { error, run } = useAction();
 
   const remove = async (g: SubscriptionGroup) => {
     if (!window.confirm(t('messaging.groups.confirmRemove', { name: g.name }))) return;
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.deleteSubscriptionGroup(g.id);
       list.reload();
-    } catch (e) {
-      setError(asApiError(e));
-    }
+    });
   };
 
   return (

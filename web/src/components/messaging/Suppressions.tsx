@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Suppression, SuppressionReason } from '../../../../src/messaging/consent.schema';
-import { ApiError } from '../../api';
 import { useFormat } from '../../format';
-import { useDebounced, useResource } from '../../hooks';
+import { useAction, useDebounced, useResource } from '../../hooks';
 import { useWorkspace } from '../../session';
 import { Pager, SearchInput } from '../Controls';
 import { ErrorState, InlineError, LoadingState, Spinner } from '../States';
@@ -14,7 +13,6 @@ import { issuesByField } from './issues';
 const PAGE_SIZE = 50;
 const REASONS: readonly SuppressionReason[] = ['manual', 'hard_bounce', 'complaint', 'unsubscribe'];
 type AddressChannel = 'email' | 'sms';
-const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
 
 function AddForm({ onAdded }: { onAdded: () => void }) {
   const { t } = useTranslation();
@@ -23,27 +21,20 @@ function AddForm({ onAdded }: { onAdded: () => void }) {
   const [address, setAddress] = useState('');
   const [reason, setReason] = useState<SuppressionReason>('manual');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
+  const { busy, error, run } = useAction();
   const [notice, setNotice] = useState<string>();
   const issues = issuesByField(error);
 
   const submit = async () => {
-    setBusy(true);
-    setError(undefined);
     setNotice(undefined);
     const a = address.trim();
-    try {
+    await run(async () => {
       const { added } = await api.addSuppression({ channel, address: a, reason, note: note.trim() || undefined });
       setNotice(added ? t('messaging.suppressions.added', { address: a }) : t('messaging.suppressions.already', { address: a }));
       setAddress('');
       setNote('');
       onAdded();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -86,18 +77,15 @@ export function Suppressions() {
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), 300);
   const [offset, setOffset] = useState(0);
-  const [error, setError] = useState<ApiError>();
+  const { error, run } = useAction();
   const list = useResource((signal) => api.suppressions({ q: q || undefined, limit: PAGE_SIZE, offset }, signal), [q, offset, workspace.id]);
 
   const remove = async (s: Suppression) => {
     if (!window.confirm(t('messaging.suppressions.confirmRemove', { address: s.address }))) return;
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.removeSuppression(s.channel, s.address);
       list.reload();
-    } catch (e) {
-      setError(asApiError(e));
-    }
+    });
   };
 
   return (

@@ -4,7 +4,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import type { SubscriptionGroup } from '../../../../src/messaging/consent.schema';
 import type { TemplatePreviewRequest } from '../../../../src/messaging/template.api.schema';
 import type { Locale } from '../../../../src/messaging/template.schema';
-import { ApiError } from '../../api';
+import { asApiError, type ApiError } from '../../api';
 import { useWorkspace } from '../../session';
 import { Segmented } from '../Controls';
 import { InlineError, Spinner } from '../States';
@@ -19,8 +19,6 @@ import { useTemplatePreview } from './useTemplatePreview';
 
 const TOP_LEVEL = new Set(['name', 'description', 'subscriptionGroupId']);
 const CONTENT_FIELDS = { email: ['subject', 'preheader', 'html', 'text'], sms: ['text'], webhook: ['url', 'method', 'headers', 'body'] } as const;
-
-const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
 
 /** Name, kind, group and bilingual content of a template, with a live preview and a test send. */
 export function TemplateForm({

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../../../src/messaging/message.schema';
 import type { Channel } from '../../../../src/messaging/template.schema';
-import { ApiError } from '../../api';
+import { useAction } from '../../hooks';
 import { useWorkspace } from '../../session';
 import { Icon } from '../Icon';
 import { InlineError, Spinner } from '../States';
@@ -13,23 +13,14 @@ export function TestSend({ templateId, channel, profileId }: { templateId: strin
   const { t } = useTranslation();
   const { api } = useWorkspace();
   const [to, setTo] = useState('');
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<MessageView>();
-  const [error, setError] = useState<ApiError>();
+  const { busy, error, run } = useAction();
   const needsTo = channel !== 'webhook';
 
   const send = async () => {
     if (!templateId) return;
-    setBusy(true);
-    setError(undefined);
     setResult(undefined);
-    try {
-      setResult(await api.testTemplate(templateId, { to: needsTo ? to.trim() : undefined, profileId }));
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => setResult(await api.testTemplate(templateId, { to: needsTo ? to.trim() : undefined, profileId })));
   };
 
   return (

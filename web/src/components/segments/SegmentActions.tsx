@@ -2,12 +2,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import type { Segment } from '../../../../src/segments/segment.schema';
-import { ApiError } from '../../api';
+import { asApiError, type ApiError } from '../../api';
 import { useWorkspace } from '../../session';
 import { Icon } from '../Icon';
 import { InlineError, Spinner } from '../States';
-
-const asError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
 
 /** A file name for the export: the segment's name without characters file systems dislike. */
 const fileName = (name: string) => `${name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'segment'}.csv`;
@@ -36,7 +34,7 @@ export function SegmentActions({ segment }: { segment: Segment }) {
       a.remove();
       window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (e) {
-      setError(asError(e));
+      setError(asApiError(e));
     } finally {
       setBusy(null);
     }
@@ -49,7 +47,7 @@ export function SegmentActions({ segment }: { segment: Segment }) {
       await api.deleteSegment(segment.id);
       navigate('/segments');
     } catch (e) {
-      setError(asError(e));
+      setError(asApiError(e));
       setBusy(null);
       setConfirming(false);
     }

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import type { SegmentDefinition, SegmentFieldCatalog } from '../../../../src/segments/segment.schema';
-import { ApiError } from '../../api';
+import { asApiError, type ApiError } from '../../api';
 import { useWorkspace } from '../../session';
 import { Segmented } from '../Controls';
 import { InlineError, Spinner } from '../States';
@@ -67,7 +67,7 @@ export function SegmentForm({ initial, segmentId, catalog }: { initial: SegmentD
       const saved = segmentId ? await api.updateSegment(segmentId, body) : await api.createSegment(body);
       navigate(`/segments/${encodeURIComponent(saved.id)}`);
     } catch (e) {
-      setSaveError(e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
+      setSaveError(asApiError(e));
       setSaving(false);
     }
   };

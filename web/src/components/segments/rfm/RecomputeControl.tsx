@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../../api';
+import { asApiError, type ApiError } from '../../../api';
 import type { JobInfo } from '../../../../../src/queue/job.schema';
 import { useFormat } from '../../../format';
 import { useResource } from '../../../hooks';
@@ -60,7 +60,7 @@ export function RecomputeControl({ onDone }: { onDone: () => void }) {
     try {
       setJobId((await api.recomputeRfm()).jobId);
     } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, 'HTTP_ERROR', String(e)));
+      setError(asApiError(e));
     } finally {
       setStarting(false);
     }
