@@ -5,9 +5,10 @@ import type { Bilingual, Language } from './language.js';
  * field at fault and its message in the caller's language (both are written at the throw site);
  * an OperationalError is retryable (5xx/503); anything else is a bug (500, logged, never shown as
  * a stack trace). `message` is the English text (logs, tests); `zh` the Chinese.
+ *
+ * The first two are written for people: BilingualError holds their stable code and their words in
+ * both languages.
  */
-
-/** An error written for people: a stable code and its words in both languages (UserError, OperationalError). */
 export abstract class BilingualError extends Error {
   readonly code: string;
   readonly zh: string;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { BilingualError } from '../platform/errors.js';
 import type { Bilingual, Language } from '../platform/language.js';
 
@@ -40,20 +41,17 @@ export function storedFailure(f: JobFailure): string {
 /** errorText for a thrown value: storedFailure(failureOf(err)). */
 export const errorText = (err: unknown): string => storedFailure(failureOf(err));
 
-const StoredShape = (v: unknown): v is { code: string | null; en: string; zh: string } => {
-  if (v === null || typeof v !== 'object') return false;
-  const o = v as Record<string, unknown>;
-  return (o.code === null || typeof o.code === 'string') && typeof o.en === 'string' && typeof o.zh === 'string';
-};
+/** storedFailure's JSON shape, checked as it is read back (STYLE §7). */
+const StoredFailure = z.object({ code: z.string().nullable(), en: z.string(), zh: z.string() });
 
 /** A stored failure read back (a bare message, from storedFailure or a row written before codes were kept, is the same in both languages). */
 export function readFailure(stored: string): JobFailure {
   if (stored.startsWith('{')) {
     try {
-      const v: unknown = JSON.parse(stored);
-      if (StoredShape(v)) return { code: v.code, message: { en: v.en, zh: v.zh } };
+      const v = StoredFailure.safeParse(JSON.parse(stored));
+      if (v.success) return { code: v.data.code, message: { en: v.data.en, zh: v.data.zh } };
     } catch {
-      // Not ours: a message that happens to start with a brace.
+      // Not JSON: a message that happens to start with a brace.
     }
   }
   return { code: null, message: { en: stored, zh: stored } };
