@@ -21,6 +21,8 @@ export interface WorkspaceTable {
   timezone: Generated<string>;
   /** The hour (0–23, workspace time) a journey's best-time delay waits for (migration 0015). */
   default_send_hour: Generated<number>;
+  /** 1 while messages are recorded but never handed to a provider (migration 0016). */
+  sandbox: Generated<number>;
   created_at: Millis;
 }
 

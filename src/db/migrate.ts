@@ -16,6 +16,7 @@ import { broadcastDueOrder } from './migrations/0012_broadcast_due_order.js';
 import { workspaceTimezone } from './migrations/0013_workspace_timezone.js';
 import { messagePartialIndexes } from './migrations/0014_message_partial_indexes.js';
 import { workspaceSendHour } from './migrations/0015_workspace_send_hour.js';
+import { workspaceSandbox } from './migrations/0016_workspace_sandbox.js';
 
 /** Migrations in order. Each takes the dialect helpers so column types stay dialect-neutral. */
 const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, (d: DialectHelpers) => Migration> = {
   '0013_workspace_timezone': workspaceTimezone,
   '0014_message_partial_indexes': messagePartialIndexes,
   '0015_workspace_send_hour': workspaceSendHour,
+  '0016_workspace_sandbox': workspaceSandbox,
 };
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectHelpers): Promise<void> {

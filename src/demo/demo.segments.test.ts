@@ -40,8 +40,22 @@ test('the demo workspace has bilingual templates, a published journey and a draf
   assert.deepEqual(journeys.map((j) => [j.name, j.status]), [['Order follow-up · 下单后关怀', 'active']]);
   const broadcasts = await t.nudge.journeys.broadcasts.list(workspaceId);
   assert.deepEqual(broadcasts.map((b) => [b.name, b.status]), [['Win back gold members · 唤回金卡会员', 'draft']]);
-  // Demo history predates the journey: nobody is inside it, and nothing was sent.
-  assert.equal((await t.nudge.journeys.service.entries(workspaceId, journeys[0]?.id ?? '', { limit: 10, offset: 0 })).items.length, 0);
+});
+
+test('the demo workspace sends in sandbox: customers who ordered since the journey went live are inside it, thanked, and nothing left Nudge', async () => {
+  assert.equal((await t.nudge.workspaces.get(workspaceId)).sandbox, true);
+  const [journey] = await t.nudge.journeys.service.list(workspaceId);
+  const entries = await t.nudge.journeys.service.entries(workspaceId, journey?.id ?? '', { limit: 100, offset: 0 });
+  // 24 fresh orders; the 10% holdout keeps a few out. The history before it went live entered nobody.
+  assert.ok(entries.items.length >= 15 && entries.items.length <= 24, String(entries.items.length));
+  const log = await t.nudge.messaging.messages.list(workspaceId, { limit: 100, offset: 0, sourceKind: 'journey' });
+  const thanked = log.items.filter((m) => m.source.kind === 'journey');
+  assert.ok(thanked.length > 0);
+  // No SMTP server is configured: without sandbox these would have failed as "not configured".
+  for (const m of thanked) {
+    assert.equal(m.status, 'sent', JSON.stringify(m));
+    assert.equal(m.providerMessageId, `sandbox-${m.id}`);
+  }
 });
 
 test('the demo workspace has a promoted recommendation model and online results with clicks and purchases', async () => {

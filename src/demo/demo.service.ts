@@ -8,6 +8,23 @@ import { generateDemoShop, type DemoOptions } from './demo.generator.js';
 
 export const DEMO_WORKSPACE_NAME = 'Demo shop (synthetic data)';
 const BATCH = 500;
+/** Orders placed after the demo journey was published (customers inside it on first look). */
+const DEMO_JOURNEY_ORDERS = 24;
+
+/** One fresh order a customer, received now, shaped like the generator's (total, CNY). */
+function demoJourneyOrders(userIds: readonly string[]): unknown[] {
+  return userIds.map((userId, i) => {
+    const total = 99 + ((i * 37) % 400);
+    const orderId = `demo-live-${i + 1}`;
+    return {
+      type: 'track',
+      userId,
+      event: 'Order Completed',
+      messageId: `demo-live-order-${i + 1}`,
+      properties: { order_id: orderId, revenue: total, total, shipping: 0, tax: 0, discount: 0, currency: 'CNY', products: [] },
+    };
+  });
+}
 
 export interface DemoResult {
   workspaceId: string;
@@ -29,8 +46,9 @@ export async function seedDemoWorkspace(
   const { memberUserId, onProgress, ...genOptions } = options;
   const shop = generateDemoShop({ ...genOptions, now: genOptions.now ?? new Date(Math.floor(nudge.clock.now() / 86_400_000) * 86_400_000) });
   const { workspace, writeKey, secretKey } = await nudge.workspaces.create({ name: DEMO_WORKSPACE_NAME, slug: 'demo', isDemo: true, currency: 'CNY', actor: 'system' });
-  // A shop in China: customers without a timezone trait are in Shanghai time.
-  await nudge.workspaces.update(workspace.id, { timezone: 'Asia/Shanghai' }, 'system');
+  // A shop in China: customers without a timezone trait are in Shanghai time. Sandbox delivery: the
+  // demo's journeys, broadcasts and test sends run end to end, and nothing leaves the machine.
+  await nudge.workspaces.update(workspace.id, { timezone: 'Asia/Shanghai', sandbox: true }, 'system');
   if (memberUserId) await nudge.auth.addMember(memberUserId, workspace.id, 'admin', 'system');
   await nudge.catalog.upsert(null, workspace.id, shop.products.map(parseCatalogItem));
 
@@ -68,6 +86,13 @@ export async function seedDemoWorkspace(
   // After every seeded event, so the journey starts empty (the history predates it).
   const segmentIds = new Map((await nudge.segments.service.list(workspace.id)).map((s) => [s.name, s.id]));
   await seedDemoMessaging(nudge.messaging, nudge.journeys, workspace.id, (name) => segmentIds.get(name));
+  // A few orders placed since the journey went live: those customers enter it (the holdout share
+  // aside), are thanked by email in sandbox, and wait out its three days, so the canvas and the
+  // message log are not empty on first look.
+  const recent = (await nudge.profiles.orderTotals(workspace.id)).sort((a, b) => b.lastOrderAt - a.lastOrderAt || a.profileId.localeCompare(b.profileId)).slice(0, DEMO_JOURNEY_ORDERS);
+  const orderers = (await Promise.all(recent.map((r) => nudge.profiles.get(workspace.id, r.profileId, 0)))).flatMap((p) => (p.userId ? [p.userId] : []));
+  await nudge.ingest.ingest(workspace.id, demoJourneyOrders(orderers));
+  await nudge.ingest.flush();
   // The assistant's FAQ and a few conversations (two with customers who have orders), so the inbox is not empty.
   const buyers = (await nudge.profiles.orderTotals(workspace.id)).sort((a, b) => b.lastOrderAt - a.lastOrderAt).slice(0, 30);
   const people = await Promise.all(buyers.map((b) => nudge.profiles.get(workspace.id, b.profileId, 0)));

@@ -1,6 +1,6 @@
 import type { Clock } from '../platform/clock.js';
 import { assertUnreachable } from '../platform/errors.js';
-import { permanent, type MessageChannel, type SendOptions, type SendResult } from './channels/channel.js';
+import { permanent, sent, type MessageChannel, type SendOptions, type SendResult } from './channels/channel.js';
 import { createEmailChannel, type EmailChannel, type EmailMessage } from './channels/email.channel.js';
 import { createThreadedEmailChannel } from './channels/email.threaded.js';
 import { createSmsChannel, type SmsMessage } from './channels/sms.channel.js';
@@ -50,7 +50,17 @@ interface Cached {
   close?: () => Promise<void>;
 }
 
-export function createTransmitter(deps: { settings: ChannelSettingsService; clock: Clock; publicUrl: string; cacheMs?: number; override?: ChannelOverride; emailThreads?: number; onError: (err: unknown) => void }): Transmitter {
+/** What a sandboxed workspace's messages get instead of a provider call: accepted, nothing sent. */
+export const SANDBOX_RESPONSE = { sandbox: true } as const;
+export const sandboxProviderId = (messageId: string): string => `sandbox-${messageId}`;
+
+/**
+ * `sandbox`: whether a workspace has sandbox delivery on (workspace settings). Its messages are
+ * answered as sent without touching a provider (configured or not), so a demo or a staging
+ * workspace exercises journeys, broadcasts, consent and the message log while nothing leaves Nudge.
+ * A test's or benchmark's `override` channel still wins.
+ */
+export function createTransmitter(deps: { settings: ChannelSettingsService; clock: Clock; publicUrl: string; cacheMs?: number; override?: ChannelOverride; sandbox?: (workspaceId: string) => Promise<boolean>; emailThreads?: number; onError: (err: unknown) => void }): Transmitter {
   const { settings, clock } = deps;
   const cacheMs = deps.cacheMs ?? 10_000;
   const base = deps.publicUrl.replace(/\/+$/, '');
@@ -130,6 +140,7 @@ export function createTransmitter(deps: { settings: ChannelSettingsService; cloc
 
   return {
     async transmit(workspaceId, payload, opts) {
+      if (!deps.override?.(workspaceId, payload.channel) && (await deps.sandbox?.(workspaceId))) return sent(sandboxProviderId(opts.messageId), SANDBOX_RESPONSE);
       const sendOpts: SendOptions = { idempotencyKey: opts.idempotencyKey, ...(opts.signal ? { signal: opts.signal } : {}) };
       switch (payload.channel) {
         case 'email': {

@@ -171,6 +171,39 @@ for (const dialect of testDialects()) {
       assert.ok(dead.items.some((m) => m.id === smsResult.messageId && m.status === 'unknown'));
     });
 
+    test('sandbox delivery: messages are recorded as sent without reaching the SMTP server, consent still applies, and switching it off sends for real again', async () => {
+      const patch = (sandbox: boolean) => api('PATCH', '/api/v1/workspace', { sandbox });
+      const on = await patch(true);
+      assert.equal(on.status, 200);
+      assert.equal((on.body as { sandbox: boolean }).sandbox, true);
+      const me = await t.nudge.auth.me(t.admin.id);
+      assert.equal(me.workspaces.find((w) => w.id === t.workspace.id)?.sandbox, true);
+      try {
+        const one = await t.nudge.messaging.delivery.send(request('bob'));
+        assert.equal(one.status, 'sent');
+        const many = await t.nudge.messaging.delivery.sendMany([request('cat'), request('ann')]);
+        assert.deepEqual(many.map((r) => r.status), ['sent', 'sent']);
+        assert.equal(smtp.received.length, 0);
+        const stored = await row(one.messageId);
+        assert.equal(stored.provider_message_id, `sandbox-${one.messageId}`);
+        // What the message log shows: sent, by the sandbox, with the rendered content kept.
+        const view = (await api('GET', `/api/v1/messages/${one.messageId}`)).body as { providerMessageId: string; providerResponse: unknown };
+        assert.equal(view.providerMessageId, `sandbox-${one.messageId}`);
+        assert.deepEqual(view.providerResponse, { sandbox: true });
+        // The suppression list still holds: sandbox changes where a message goes, not who may get it.
+        await t.nudge.messaging.consent.addSuppression(t.workspace.id, { channel: 'email', address: 'cat@example.com', reason: 'manual' }, 'test');
+        const held = await t.nudge.messaging.delivery.send(request('cat'));
+        assert.equal(held.status, 'suppressed');
+        await t.nudge.messaging.consent.removeSuppression(t.workspace.id, 'email', 'cat@example.com', 'test');
+      } finally {
+        assert.equal(((await patch(false)).body as { sandbox: boolean }).sandbox, false);
+      }
+      const real = await t.nudge.messaging.delivery.send(request('bob'));
+      assert.equal(real.status, 'sent');
+      assert.equal(smtp.received.length, 1);
+      assert.notEqual((await row(real.messageId)).provider_message_id, `sandbox-${real.messageId}`);
+    });
+
     test('a message held by a live sender is reported as sending, not sent again', async () => {
       smtp.answer = () => ({ code: 451, message: 'later' });
       const result = await t.nudge.messaging.delivery.send(request('bob'));

@@ -90,7 +90,7 @@ export function createMessaging(deps: {
   const templates = createTemplateService({ db, clock, profiles, workspaces: deps.workspaces, consent, ...(deps.recommendations ? { recommendations: deps.recommendations } : {}) });
   const profileEvents = createProfileEventRecorder({ clock, ingest: deps.ingest });
   const events = createMessageEventRecorder({ db, clock, profileEvents, onError });
-  const transmitter = createTransmitter({ settings, clock, publicUrl: deps.publicUrl, onError, emailThreads: options.emailThreads ?? 2, ...(options.channelOverride ? { override: options.channelOverride } : {}) });
+  const transmitter = createTransmitter({ settings, clock, publicUrl: deps.publicUrl, onError, sandbox: (ws) => deps.workspaces.sandbox(ws), emailThreads: options.emailThreads ?? 2, ...(options.channelOverride ? { override: options.channelOverride } : {}) });
   const renderThreads = options.renderThreads ?? 0;
   const renderPool = renderThreads > 0 ? createRenderPool({ threads: renderThreads, instanceKey: deps.instanceKey, publicUrl: deps.publicUrl }) : undefined;
   const delivery = createDeliveryService({ db, dialect: deps.dialect, clock, queue: deps.queue, profiles, templates, consent, tracking, transmitter, events, onError, ...(renderPool ? { renderPool } : {}), ...(options.delivery ? { options: options.delivery } : {}) });

@@ -105,7 +105,7 @@ export function createAuthService(deps: { db: Db; clock: Clock }): AuthService {
       const rows = await db
         .selectFrom('memberships')
         .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
-        .select(['workspaces.id', 'workspaces.name', 'workspaces.slug', 'workspaces.is_demo', 'memberships.role'])
+        .select(['workspaces.id', 'workspaces.name', 'workspaces.slug', 'workspaces.is_demo', 'workspaces.sandbox', 'memberships.role'])
         .where('memberships.user_id', '=', userId)
         .orderBy('workspaces.created_at')
         .execute();
@@ -114,6 +114,7 @@ export function createAuthService(deps: { db: Db; clock: Clock }): AuthService {
         name: r.name,
         slug: r.slug,
         isDemo: r.is_demo === 1,
+        sandbox: r.sandbox === 1,
         role: Role.parse(r.role),
       }));
       return { user, workspaces };

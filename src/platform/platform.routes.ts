@@ -6,7 +6,7 @@ import { SESSION_TTL_MS, type AuthService } from './auth.service.js';
 import { ApiKeyInfo, ErrorBody, LoginRequest, Me, WorkspaceUpdate, WorkspaceView } from './platform.schema.js';
 import type { Workspace, WorkspaceService } from './workspace.service.js';
 
-const view = (ws: Workspace): WorkspaceView => ({ id: ws.id, name: ws.name, slug: ws.slug, isDemo: ws.isDemo, currency: ws.currency, timezone: ws.timezone, defaultSendHour: ws.defaultSendHour });
+const view = (ws: Workspace): WorkspaceView => ({ id: ws.id, name: ws.name, slug: ws.slug, isDemo: ws.isDemo, currency: ws.currency, timezone: ws.timezone, defaultSendHour: ws.defaultSendHour, sandbox: ws.sandbox });
 
 /** Dashboard log-in, the current user, workspace info and API keys. */
 export function platformRoutes(app: FastifyInstance, deps: { auth: AuthService; workspaces: WorkspaceService }): void {
@@ -53,7 +53,7 @@ export function platformRoutes(app: FastifyInstance, deps: { auth: AuthService; 
 
   r.patch('/api/v1/workspace', {
     config: { access: { role: 'admin' } },
-    schema: { tags: ['workspace'], summary: "Rename the workspace, set its time zone (customers without a timezone trait are in it) or its default send hour", body: WorkspaceUpdate, response: { 200: WorkspaceView, 400: ErrorBody, 403: ErrorBody } },
+    schema: { tags: ['workspace'], summary: "Rename the workspace, set its time zone (customers without a timezone trait are in it) or its default send hour, or turn sandbox delivery on or off (messages recorded as sent, no provider called)", body: WorkspaceUpdate, response: { 200: WorkspaceView, 400: ErrorBody, 403: ErrorBody } },
     handler: async (req) => view(await deps.workspaces.update(workspaceOf(req), req.body, req.auth.actor)),
   });
 

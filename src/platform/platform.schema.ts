@@ -8,15 +8,17 @@ export const WorkspaceInfo = z.object({
   name: z.string(),
   slug: z.string(),
   isDemo: z.boolean(),
+  /** Sandbox delivery on (messages recorded as sent, no provider called). */
+  sandbox: z.boolean(),
   role: Role,
 });
 export type WorkspaceInfo = z.infer<typeof WorkspaceInfo>;
 
 /** GET/PATCH /api/v1/workspace. */
-export const WorkspaceView = z.object({ id: z.string(), name: z.string(), slug: z.string(), isDemo: z.boolean(), currency: z.string(), timezone: z.string(), defaultSendHour: z.number().int() });
+export const WorkspaceView = z.object({ id: z.string(), name: z.string(), slug: z.string(), isDemo: z.boolean(), currency: z.string(), timezone: z.string(), defaultSendHour: z.number().int(), sandbox: z.boolean() });
 export type WorkspaceView = z.infer<typeof WorkspaceView>;
 /** `defaultSendHour`: 0–23, checked by the service (WORKSPACE_BAD_SEND_HOUR). */
-export const WorkspaceUpdate = z.object({ name: z.string().max(200).optional(), timezone: z.string().max(64).optional(), defaultSendHour: z.number().optional() });
+export const WorkspaceUpdate = z.object({ name: z.string().max(200).optional(), timezone: z.string().max(64).optional(), defaultSendHour: z.number().optional(), sandbox: z.boolean().optional() });
 export type WorkspaceUpdate = z.infer<typeof WorkspaceUpdate>;
 
 export const LoginRequest = z.object({ email: z.email().max(320), password: z.string().min(1).max(200) });

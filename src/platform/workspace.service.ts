@@ -18,6 +18,8 @@ export interface Workspace {
   timezone: string;
   /** The hour (0–23, in `timezone`) a journey's "best time" delay waits for, until send-time prediction. */
   defaultSendHour: number;
+  /** Sandbox delivery: messages are rendered, checked and recorded as sent, but no provider is called. */
+  sandbox: boolean;
   createdAt: number;
 }
 
@@ -32,12 +34,14 @@ export interface WorkspaceService {
   get(id: string): Promise<Workspace>;
   findBySlug(slug: string): Promise<Workspace | null>;
   list(): Promise<Workspace[]>;
-/** Rename, move to another time zone (an IANA name such as Asia/Shanghai) or change the default send hour. */
-  update(id: string, patch: { name?: string; timezone?: string; defaultSendHour?: number }, actor: string): Promise<Workspace>;
+/** Rename, move to another time zone (an IANA name such as Asia/Shanghai), change the default send hour, or turn sandbox delivery on or off. */
+  update(id: string, patch: { name?: string; timezone?: string; defaultSendHour?: number; sandbox?: boolean }, actor: string): Promise<Workspace>;
   /** The workspace's time zone, cached briefly: journeys and broadcasts ask for it on every batch. */
   timezone(id: string): Promise<string>;
   /** The time zone and default send hour journeys read times of day in (cached with the zone). */
   sendDefaults(id: string): Promise<{ timezone: string; defaultSendHour: number }>;
+  /** Whether sandbox delivery is on (cached with the zone): delivery asks before every provider call. */
+  sandbox(id: string): Promise<boolean>;
   createKey(workspaceId: string, kind: ApiKeyKind, name: string, actor: string): Promise<{ id: string; key: string }>;
   listKeys(workspaceId: string): Promise<ApiKeyInfo[]>;
   revealKey(workspaceId: string, keyId: string, actor: string): Promise<string>;
@@ -46,7 +50,7 @@ export interface WorkspaceService {
 }
 
 const KEY_CACHE_MS = 30_000;
-/** A changed time zone or send hour reaches other processes' journeys within this long (at once in this one). */
+/** A changed time zone, send hour or sandbox switch reaches other processes within this long (at once in this one). */
 const ZONE_CACHE_MS = 10_000;
 /** Until a workspace picks its own: the engine's default before the setting existed. */
 export const DEFAULT_SEND_HOUR = 10;
@@ -56,9 +60,23 @@ const isSendHour = (hour: number): boolean => Number.isInteger(hour) && hour >= 
 export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey: Buffer }): WorkspaceService {
   const { db, clock, instanceKey } = deps;
   const cache = new Map<string, { value: ResolvedKey | null; until: number }>();
-  const zones = new Map<string, { zone: string; hour: number; until: number }>();
+  const zones = new Map<string, { zone: string; hour: number; sandbox: boolean; until: number }>();
 
-  const toWorkspace = (r: { id: string; name: string; slug: string; is_demo: number; currency: string; timezone: string; default_send_hour: number; created_at: number }): Workspace => ({
+  /** What sending reads of a workspace on every batch, cached briefly (and dropped here on update). */
+  async function sending(id: string): Promise<{ zone: string; hour: number; sandbox: boolean }> {
+    const now = clock.now();
+    const hit = zones.get(id);
+    if (hit && hit.until > now) return hit;
+    const row = await db.selectFrom('workspaces').select(['timezone', 'default_send_hour', 'sandbox']).where('id', '=', id).executeTakeFirst();
+    const zone = row && isTimeZone(row.timezone) ? row.timezone : 'UTC';
+    const hour = row && isSendHour(row.default_send_hour) ? row.default_send_hour : DEFAULT_SEND_HOUR;
+    if (zones.size > 10_000) zones.clear();
+    const entry = { zone, hour, sandbox: row?.sandbox === 1, until: now + ZONE_CACHE_MS };
+    zones.set(id, entry);
+    return entry;
+  }
+
+  const toWorkspace = (r: { id: string; name: string; slug: string; is_demo: number; currency: string; timezone: string; default_send_hour: number; sandbox: number; created_at: number }): Workspace => ({
     id: r.id,
     name: r.name,
     slug: r.slug,
@@ -66,6 +84,7 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
     currency: r.currency,
     timezone: r.timezone,
     defaultSendHour: r.default_send_hour,
+    sandbox: r.sandbox === 1,
     createdAt: r.created_at,
   });
 
@@ -109,7 +128,7 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
         for (let i = 2; await trx.selectFrom('workspaces').select('id').where('slug', '=', finalSlug).executeTakeFirst(); i++) {
           finalSlug = `${base}-${i}`;
         }
-        const workspace: Workspace = { id: newId('ws', clock.now()), name: trimmed, slug: finalSlug, isDemo, currency, timezone: 'UTC', defaultSendHour: DEFAULT_SEND_HOUR, createdAt: clock.now() };
+        const workspace: Workspace = { id: newId('ws', clock.now()), name: trimmed, slug: finalSlug, isDemo, currency, timezone: 'UTC', defaultSendHour: DEFAULT_SEND_HOUR, sandbox: false, createdAt: clock.now() };
         await trx
           .insertInto('workspaces')
           .values({ id: workspace.id, name: workspace.name, slug: workspace.slug, is_demo: isDemo ? 1 : 0, currency, created_at: workspace.createdAt })
@@ -139,7 +158,7 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
       if (patch.timezone !== undefined && !isTimeZone(patch.timezone)) throw new UserError('WORKSPACE_BAD_TIMEZONE', say(`"${patch.timezone}" is not a time zone; use an IANA name such as Asia/Shanghai`, `「${patch.timezone}」不是有效的时区，请使用 IANA 时区名称，如 Asia/Shanghai`), { field: 'timezone' });
       const hour = patch.defaultSendHour;
       if (hour !== undefined && !isSendHour(hour)) throw new UserError('WORKSPACE_BAD_SEND_HOUR', say(`The default send hour is a whole hour from 0 to 23, not ${hour}`, `默认发送时间须为 0 到 23 之间的整点，不能是 ${hour}`), { field: 'defaultSendHour' });
-      const set = { ...(name ? { name } : {}), ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}), ...(hour !== undefined ? { default_send_hour: hour } : {}) };
+      const set = { ...(name ? { name } : {}), ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}), ...(hour !== undefined ? { default_send_hour: hour } : {}), ...(patch.sandbox !== undefined ? { sandbox: patch.sandbox ? 1 : 0 } : {}) };
       if (Object.keys(set).length > 0) {
         const r = await db.updateTable('workspaces').set(set).where('id', '=', id).executeTakeFirst();
         if (Number(r.numUpdatedRows) === 0) throw notFound(say('Workspace', '工作区'));
@@ -154,15 +173,12 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock; instanceKey
     },
 
     async sendDefaults(id) {
-      const now = clock.now();
-      const hit = zones.get(id);
-      if (hit && hit.until > now) return { timezone: hit.zone, defaultSendHour: hit.hour };
-      const row = await db.selectFrom('workspaces').select(['timezone', 'default_send_hour']).where('id', '=', id).executeTakeFirst();
-      const zone = row && isTimeZone(row.timezone) ? row.timezone : 'UTC';
-      const hour = row && isSendHour(row.default_send_hour) ? row.default_send_hour : DEFAULT_SEND_HOUR;
-      if (zones.size > 10_000) zones.clear();
-      zones.set(id, { zone, hour, until: now + ZONE_CACHE_MS });
-      return { timezone: zone, defaultSendHour: hour };
+      const s = await sending(id);
+      return { timezone: s.zone, defaultSendHour: s.hour };
+    },
+
+    async sandbox(id) {
+      return (await sending(id)).sandbox;
     },
 
     async createKey(workspaceId, kind, name, actor) {

@@ -20,6 +20,8 @@ export interface Session {
   logout(): Promise<void>;
   switchWorkspace(id: string): void;
   recheck(): void;
+  /** Read the signed-in user and their workspaces again, quietly (after a workspace setting they show changed). */
+  refresh(): void;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -100,6 +102,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       switchWorkspace: (id) => {
         localStorage.setItem(WORKSPACE_KEY, id);
         setWorkspaceId(id);
+      },
+      refresh: () => {
+        api.me(new AbortController().signal).then(setMe, () => {});
       },
       recheck: () => {
         setStatus('checking');

@@ -6,6 +6,16 @@ import { Avatar, Segmented } from './Controls';
 import { Icon } from './Icon';
 import { Menu } from './Menu';
 
+/** Shown while the workspace's sandbox delivery is on (Settings): nothing leaves Nudge. */
+export function SandboxBadge() {
+  const { t } = useTranslation();
+  return (
+    <span className="badge badge-sandbox" title={t('workspace.sandboxHint')} data-testid="sandbox-badge">
+      {t('workspace.sandbox')}
+    </span>
+  );
+}
+
 export function DemoBadge() {
   const { t } = useTranslation();
   return (
@@ -140,6 +150,7 @@ export function Header({ onOpenMenu }: { onOpenMenu: () => void }) {
       </button>
       <WorkspaceSwitcher />
       {workspace?.isDemo ? <DemoBadge /> : null}
+      {workspace?.sandbox ? <SandboxBadge /> : null}
       <div className="topbar-spacer" />
       <LanguageSwitcher />
       <UserMenu />

@@ -137,6 +137,8 @@ export const messagingEn = {
     noMatch: 'No message matches these filters.',
     attempts: '{{attempts}} / {{max}}',
     test: 'test',
+    sandbox: 'sandbox',
+    sandboxHint: 'Sent in sandbox delivery: recorded, not handed to a provider',
     chart: { title: 'Messages by status', hint: 'Latest {{count}} messages, by day' },
     dead: {
       hint: 'Messages that failed for good, or were interrupted mid-send. Retrying an “unknown” one may deliver it twice.',

@@ -138,6 +138,8 @@ export const messagingZh: Dictionary['messaging'] = {
     noMatch: '没有符合筛选条件的消息。',
     attempts: '{{attempts}} / {{max}}',
     test: '测试',
+    sandbox: '沙盒',
+    sandboxHint: '沙盒发送：已记录，未交给服务商',
     chart: { title: '各状态消息数', hint: '最近 {{count}} 条消息，按天统计' },
     dead: {
       hint: '最终发送失败或在发送途中中断的消息。重试状态未知的消息可能导致客户收到两次。',

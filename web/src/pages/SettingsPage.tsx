@@ -40,13 +40,13 @@ function timeZones(): string[] {
   return ['UTC', ...listed.filter((z) => z !== 'UTC')];
 }
 
-type Choosable = 'timezone' | 'defaultSendHour';
+type Choosable = 'timezone' | 'defaultSendHour' | 'sandbox';
 
 /**
  * A workspace setting picked from a list (its time zone, its default send hour): admins change
  * and save it; others read it. `options` are the choices, the stored value first when it is not one.
  */
-function WorkspaceChoice<K extends Choosable>({ canEdit, field, options, label, hint, testId }: { canEdit: boolean; field: K; options: readonly { value: WorkspaceView[K]; label: string }[]; label: string; hint: string; testId: string }) {
+function WorkspaceChoice<K extends Choosable>({ canEdit, field, options, label, hint, testId, onSaved }: { canEdit: boolean; field: K; options: readonly { value: WorkspaceView[K]; label: string }[]; label: string; hint: string; testId: string; onSaved?: () => void }) {
   const { t } = useTranslation();
   const { workspace, api } = useWorkspace();
   const info = useResource((signal) => api.workspaceInfo(signal), [workspace.id]);
@@ -68,6 +68,7 @@ function WorkspaceChoice<K extends Choosable>({ canEdit, field, options, label, 
       setStored(updated[field]);
       setChoice(undefined);
       setSaved(true);
+      onSaved?.();
     });
   };
   const listed = options.some((o) => o.value === current) ? options : [{ value: current, label: String(current) }, ...options];
@@ -169,7 +170,7 @@ function KeyRow({ k, canReveal }: { k: ApiKeyInfo; canReveal: boolean }) {
 /** Settings: the workspace, its API keys (copy, reveal) and a ready-to-paste first event. */
 export default function SettingsPage() {
   const { t } = useTranslation();
-  const { me } = useSession();
+  const { me, refresh } = useSession();
   const { workspace, api } = useWorkspace();
   const keys = useResource((signal) => api.keys(signal), [workspace.id]);
   const writeKey = keys.data?.items.find((k) => k.kind === 'write')?.key;
@@ -198,6 +199,18 @@ export default function SettingsPage() {
             <dt>{t('settings.workspace.sendHour')}</dt>
             <dd>
               <WorkspaceChoice canEdit={isAdmin} field="defaultSendHour" options={hourOptions} label={t('settings.workspace.sendHour')} hint={t('settings.workspace.sendHourHint')} testId="workspace-send-hour" />
+            </dd>
+            <dt>{t('settings.workspace.sandbox')}</dt>
+            <dd>
+              <WorkspaceChoice
+                canEdit={isAdmin}
+                field="sandbox"
+                options={[{ value: false, label: t('settings.workspace.sandboxOff') }, { value: true, label: t('settings.workspace.sandboxOn') }]}
+                label={t('settings.workspace.sandbox')}
+                hint={t('settings.workspace.sandboxHint')}
+                testId="workspace-sandbox"
+                onSaved={refresh}
+              />
             </dd>
           </dl>
         </section>

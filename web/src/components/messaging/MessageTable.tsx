@@ -56,7 +56,10 @@ export function MessageTable({
               <td className="hide-sm">
                 {showError ? <div>{m.reason === null && m.lastError === null ? t('common.none') : <MessageReason reason={m.reason} lastError={m.lastError} />}</div> : <div className="msg-content" title={m.preview ?? undefined}>{m.subject ?? m.preview ?? t('common.none')}</div>}
               </td>
-              <td><StatusChip status={m.status} reason={m.reason} /></td>
+              <td className="nowrap">
+                <StatusChip status={m.status} reason={m.reason} />
+                {m.providerMessageId?.startsWith('sandbox-') ? <span className="badge badge-sandbox badge-inline" title={t('messaging.messages.sandboxHint')} data-testid="sandbox-chip">{t('messaging.messages.sandbox')}</span> : null}
+              </td>
               <td className="num">{t('messaging.messages.attempts', { attempts: m.attempts, max: m.maxAttempts })}</td>
               {action ? <td className="nowrap">{action(m)}</td> : null}
             </tr>
