@@ -73,6 +73,18 @@ test('set up SMTP, write an email template with a live preview, fix an error, se
   await page.getByTestId('workspace-send-hour-save').click();
   await page.getByTestId('workspace-send-hour-saved').waitFor();
   assert.deepEqual(await shop.t.nudge.workspaces.sendDefaults(shop.t.workspace.id), { timezone: 'Asia/Shanghai', defaultSendHour: 8 });
+  // Sandbox delivery: off until turned on; while on, the header says so on every page.
+  assert.equal(await page.getByTestId('workspace-sandbox').inputValue(), 'false');
+  assert.equal(await page.getByTestId('sandbox-badge').count(), 0);
+  await page.getByTestId('workspace-sandbox').selectOption('true');
+  await page.getByTestId('workspace-sandbox-save').click();
+  await page.getByTestId('sandbox-badge').waitFor();
+  assert.equal(await shop.t.nudge.workspaces.sandbox(shop.t.workspace.id), true);
+  await shot('settings-sandbox');
+  await page.getByTestId('workspace-sandbox').selectOption('false');
+  await page.getByTestId('workspace-sandbox-save').click();
+  await page.getByTestId('sandbox-badge').waitFor({ state: 'detached' });
+  assert.equal(await shop.t.nudge.workspaces.sandbox(shop.t.workspace.id), false);
   await shot('settings');
 
   // A fresh workspace has no templates: the empty state offers the first one.
@@ -205,5 +217,6 @@ test('set up SMTP, write an email template with a live preview, fix an error, se
   assert.equal(await page.getByTestId('smtp-pass').inputValue(), '');
   assert.equal(await page.getByTestId('workspace-timezone').inputValue(), 'Asia/Shanghai');
   await page.getByTestId('settings-workspace').filter({ hasText: '时区' }).waitFor();
+  await page.getByTestId('settings-workspace').filter({ hasText: '沙盒发送' }).waitFor();
   await shot('settings-zh');
 });
