@@ -86,16 +86,15 @@ export async function seedDemoWorkspace(
   // After every seeded event, so the journey starts empty (the history predates it).
   const segmentIds = new Map((await nudge.segments.service.list(workspace.id)).map((s) => [s.name, s.id]));
   await seedDemoMessaging(nudge.messaging, nudge.journeys, workspace.id, (name) => segmentIds.get(name));
-  // A few orders placed since the journey went live: those customers enter it (the holdout share
-  // aside), are thanked by email in sandbox, and wait out its three days, so the canvas and the
-  // message log are not empty on first look.
-  const recent = (await nudge.profiles.orderTotals(workspace.id)).sort((a, b) => b.lastOrderAt - a.lastOrderAt || a.profileId.localeCompare(b.profileId)).slice(0, DEMO_JOURNEY_ORDERS);
-  const orderers = (await Promise.all(recent.map((r) => nudge.profiles.get(workspace.id, r.profileId, 0)))).flatMap((p) => (p.userId ? [p.userId] : []));
+  // The latest buyers, read once. The first of them order again since the journey went live: they
+  // enter it (the holdout share aside), are thanked by email in sandbox and wait out its three days,
+  // so the canvas and the message log are not empty on first look. The assistant picks from them too.
+  const buyers = (await nudge.profiles.orderTotals(workspace.id)).sort((a, b) => b.lastOrderAt - a.lastOrderAt).slice(0, Math.max(30, DEMO_JOURNEY_ORDERS));
+  const people = await Promise.all(buyers.map((b) => nudge.profiles.get(workspace.id, b.profileId, 0)));
+  const orderers = people.slice(0, DEMO_JOURNEY_ORDERS).flatMap((p) => (p.userId ? [p.userId] : []));
   await nudge.ingest.ingest(workspace.id, demoJourneyOrders(orderers));
   await nudge.ingest.flush();
   // The assistant's FAQ and a few conversations (two with customers who have orders), so the inbox is not empty.
-  const buyers = (await nudge.profiles.orderTotals(workspace.id)).sort((a, b) => b.lastOrderAt - a.lastOrderAt).slice(0, 30);
-  const people = await Promise.all(buyers.map((b) => nudge.profiles.get(workspace.id, b.profileId, 0)));
   await seedDemoAssistant(nudge.assistant, workspace.id, {
     zh: people.find((p) => p.traits['language'] === 'zh')?.userId ?? null,
     en: people.find((p) => p.traits['language'] !== 'zh')?.userId ?? null,

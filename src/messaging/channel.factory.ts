@@ -1,6 +1,6 @@
 import type { Clock } from '../platform/clock.js';
 import { assertUnreachable } from '../platform/errors.js';
-import { permanent, sent, type MessageChannel, type SendOptions, type SendResult } from './channels/channel.js';
+import { permanent, sandboxed, type MessageChannel, type SendOptions, type SendResult } from './channels/channel.js';
 import { createEmailChannel, type EmailChannel, type EmailMessage } from './channels/email.channel.js';
 import { createThreadedEmailChannel } from './channels/email.threaded.js';
 import { createSmsChannel, type SmsMessage } from './channels/sms.channel.js';
@@ -49,10 +49,6 @@ interface Cached {
   channel: MessageChannel<never> | null;
   close?: () => Promise<void>;
 }
-
-/** What a sandboxed workspace's messages get instead of a provider call: accepted, nothing sent. */
-export const SANDBOX_RESPONSE = { sandbox: true } as const;
-export const sandboxProviderId = (messageId: string): string => `sandbox-${messageId}`;
 
 /**
  * `sandbox`: whether a workspace has sandbox delivery on (workspace settings). Its messages are
@@ -140,7 +136,7 @@ export function createTransmitter(deps: { settings: ChannelSettingsService; cloc
 
   return {
     async transmit(workspaceId, payload, opts) {
-      if (!deps.override?.(workspaceId, payload.channel) && (await deps.sandbox?.(workspaceId))) return sent(sandboxProviderId(opts.messageId), SANDBOX_RESPONSE);
+      if (!deps.override?.(workspaceId, payload.channel) && (await deps.sandbox?.(workspaceId))) return sandboxed(opts.messageId);
       const sendOpts: SendOptions = { idempotencyKey: opts.idempotencyKey, ...(opts.signal ? { signal: opts.signal } : {}) };
       switch (payload.channel) {
         case 'email': {

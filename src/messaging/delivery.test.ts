@@ -187,9 +187,10 @@ for (const dialect of testDialects()) {
         const stored = await row(one.messageId);
         assert.equal(stored.provider_message_id, `sandbox-${one.messageId}`);
         // What the message log shows: sent, by the sandbox, with the rendered content kept.
-        const view = (await api('GET', `/api/v1/messages/${one.messageId}`)).body as { providerMessageId: string; providerResponse: unknown };
+        const view = (await api('GET', `/api/v1/messages/${one.messageId}`)).body as { providerMessageId: string; providerResponse: unknown; sandbox: boolean };
         assert.equal(view.providerMessageId, `sandbox-${one.messageId}`);
         assert.deepEqual(view.providerResponse, { sandbox: true });
+        assert.equal(view.sandbox, true);
         // The suppression list still holds: sandbox changes where a message goes, not who may get it.
         await t.nudge.messaging.consent.addSuppression(t.workspace.id, { channel: 'email', address: 'cat@example.com', reason: 'manual' }, 'test');
         const held = await t.nudge.messaging.delivery.send(request('cat'));

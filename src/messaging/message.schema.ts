@@ -76,6 +76,8 @@ export const MessageView = z.object({
   lastError: z.string().nullable(),
   providerMessageId: z.string().nullable(),
   providerResponse: z.unknown().nullable(),
+  /** Answered by sandbox delivery (workspace setting): recorded as sent, no provider called. */
+  sandbox: z.boolean(),
   subject: z.string().nullable(),
   preview: z.string().nullable(),
   createdAt: z.iso.datetime(),

@@ -1,5 +1,6 @@
 import { readJson } from '../db/dialect.js';
 import { toIso, toIsoOrNull } from '../platform/ids.js';
+import { sandboxProviderId } from './channels/channel.js';
 import { BlockReason } from './consent.schema.js';
 import type { MessageEventRow, MessageRow } from './message.repository.js';
 import { MessageStatus, SourceKind, type DeliveryResult, type MessageEventView, type MessageView, type SettledMessage } from './message.schema.js';
@@ -26,6 +27,7 @@ export function toMessageView(r: MessageRow): MessageView {
     lastError: r.last_error,
     providerMessageId: r.provider_message_id,
     providerResponse: r.provider_response === null ? null : readJson<unknown>(r.provider_response, null),
+    sandbox: r.provider_message_id === sandboxProviderId(r.id),
     subject: r.subject,
     preview: r.preview,
     createdAt: toIso(r.created_at),

@@ -50,3 +50,8 @@ export const temporary = (error: string, response?: unknown, retryAfterMs?: numb
   ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
 });
 export const permanent = (error: string, response?: unknown): SendResult => ({ status: 'permanent', error, ...(response === undefined ? {} : { response }) });
+
+/** The provider id a message answered in sandbox delivery carries (channel.factory.ts): no provider saw it. */
+export const sandboxProviderId = (messageId: string): string => `sandbox-${messageId}`;
+/** What a sandboxed workspace's message gets instead of a provider call: accepted, nothing sent. */
+export const sandboxed = (messageId: string): SendResult => sent(sandboxProviderId(messageId), { sandbox: true });

@@ -58,7 +58,7 @@ export function MessageTable({
               </td>
               <td className="nowrap">
                 <StatusChip status={m.status} reason={m.reason} />
-                {m.providerMessageId?.startsWith('sandbox-') ? <span className="badge badge-sandbox badge-inline" title={t('messaging.messages.sandboxHint')} data-testid="sandbox-chip">{t('messaging.messages.sandbox')}</span> : null}
+                {m.sandbox ? <span className="badge badge-sandbox badge-inline" title={t('messaging.messages.sandboxHint')} data-testid="sandbox-chip">{t('messaging.messages.sandbox')}</span> : null}
               </td>
               <td className="num">{t('messaging.messages.attempts', { attempts: m.attempts, max: m.maxAttempts })}</td>
               {action ? <td className="nowrap">{action(m)}</td> : null}
