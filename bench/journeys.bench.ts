@@ -321,7 +321,7 @@ async function measure(dialect: DialectName): Promise<DialectResult> {
   const nudge = await createNudge(config, {
     clock: { now: () => Date.now() + offset.ms },
     instanceKey: randomBytes(32),
-    messaging: { channelOverride: () => transport.channel, emailThreads: Number(process.env.BENCH_EMAIL_THREADS ?? 2), renderThreads: Number(process.env.BENCH_RENDER_THREADS ?? 0), delivery: { batchConcurrency: CONCURRENCY, batchSize: BATCH, markLingerMs: MARK_LINGER_MS } },
+    messaging: { channelOverride: () => transport.channel, emailThreads: Number(process.env.BENCH_EMAIL_THREADS ?? 2), ...(process.env.BENCH_RENDER_THREADS ? { renderThreads: Number(process.env.BENCH_RENDER_THREADS) } : {}), delivery: { batchConcurrency: CONCURRENCY, batchSize: BATCH, markLingerMs: MARK_LINGER_MS } },
   });
   let peak = rssMb();
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 50);
