@@ -359,18 +359,20 @@ export function createBatchSender(h: BatchHooks): (requests: readonly DeliveryRe
       await sending;
       sending = quiet(transmitAll(claimed, results));
     };
+    /** The batch of new messages starting at position i. */
+    const batchAt = (i: number) => p.fresh.slice(i, i + h.batchSize);
     if (!h.renderPool) {
       // Rendering here: render, decide and insert one batch while the one before is being sent
       // (rendering beside the database work would only interleave this thread's own work, and
       // gains nothing).
-      for (let i = 0; i < p.fresh.length; i += h.batchSize) await send(prepare(p, await render(p, p.fresh.slice(i, i + h.batchSize)), results));
+      for (let i = 0; i < p.fresh.length; i += h.batchSize) await send(prepare(p, await render(p, batchAt(i)), results));
     } else {
       let deciding: Promise<Claimed[]> | null = null;
-      let rendering = quiet(render(p, p.fresh.slice(0, h.batchSize)));
+      let rendering = quiet(render(p, batchAt(0)));
       for (let i = 0; i < p.fresh.length; i += h.batchSize) {
         const rows = await rendering;
         // The pool starts on the next batch at once, while this one is decided and the one before is sent.
-        if (i + h.batchSize < p.fresh.length) rendering = quiet(render(p, p.fresh.slice(i + h.batchSize, i + 2 * h.batchSize)));
+        if (i + h.batchSize < p.fresh.length) rendering = quiet(render(p, batchAt(i + h.batchSize)));
         const before: Promise<Claimed[]> | null = deciding;
         // This batch's transaction starts once the one before it has committed.
         deciding = quiet((before ?? Promise.resolve([])).then(() => prepare(p, rows, results)));

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type CompiledQuery, type Kysely, type KyselyPlugin, type RootOperationNode } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { DialectHelpers } from '../db/dialect.js';
 import { createTestDatabase, openTestDatabase, testDialects } from '../db/testing.js';
 import { insertMessages, recordOutcomes, updateFencedManyLocked, type OutcomeColumns } from './message.bulk.js';
 import { newMessageRow } from './message.rows.js';
@@ -82,9 +81,8 @@ describe('SQLite finds the rows of a bulk message update by id, however many mes
       await addMessages(db, 0, 2_000, 'sent');
       const ids = await addMessages(db, 2_000, IN_FLIGHT, 'sending');
       const watched = capturing(db);
-      const dialect: DialectHelpers = handle.dialect;
-      await recordOutcomes(watched.db, dialect, WS, ids.slice(0, 300).map((id) => ({ id, attempts: 1, set: sent(id) })));
-      await updateFencedManyLocked(watched.db, dialect, WS, ids.slice(300), { status: 'sending', attempts: 1 }, { committed_at: 3_000 });
+      await recordOutcomes(watched.db, handle.dialect, WS, ids.slice(0, 300).map((id) => ({ id, attempts: 1, set: sent(id) })));
+      await updateFencedManyLocked(watched.db, handle.dialect, WS, ids.slice(300), { status: 'sending', attempts: 1 }, { committed_at: 3_000 });
       assert.equal(watched.updates.length, 2, 'one outcome statement, one fenced update');
       for (const q of watched.updates) {
         // The statement as it ran, with its own parameters.

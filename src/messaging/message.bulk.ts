@@ -161,6 +161,7 @@ async function writeOutcomes(db: DbOrTrx, dialect: Pick<DialectHelpers, 'jsonTyp
     // comparisons and 28 ms a chunk of 300).
     const wanted = dialect.supportsRowLocks ? sql`any(array(select id from locked))` : sql`(${ids})`;
     const op = sql.raw(dialect.supportsRowLocks ? '=' : 'in');
+    const sending = dialect.supportsRowLocks ? sql`messages.status = 'sending'` : sqliteStatusIs('sending');
     const values = part.map(
       (r) =>
         sql`(cast(${r.id} as text), cast(${r.attempts} as integer), cast(${r.set.status} as text), cast(${r.set.reason} as text), cast(${r.set.last_error} as text), cast(${r.set.provider_message_id} as text), cast(${r.set.provider_response} as ${json}), cast(${r.set.sent_at} as bigint), cast(${r.set.next_attempt_at} as bigint), cast(${r.set.lease_until} as bigint), cast(${r.set.updated_at} as bigint))`,
@@ -169,7 +170,7 @@ async function writeOutcomes(db: DbOrTrx, dialect: Pick<DialectHelpers, 'jsonTyp
       update messages set status = v.column3, reason = v.column4, last_error = v.column5, provider_message_id = v.column6, provider_response = v.column7,
         sent_at = v.column8, next_attempt_at = v.column9, lease_until = v.column10, updated_at = v.column11
       from (values ${sql.join(values)}) as v
-      where messages.workspace_id = ${workspaceId} and messages.id ${op} ${wanted} and messages.id = v.column1 and ${dialect.supportsRowLocks ? sql`messages.status = 'sending'` : sqliteStatusIs('sending')} and messages.attempts = v.column2
+      where messages.workspace_id = ${workspaceId} and messages.id ${op} ${wanted} and messages.id = v.column1 and ${sending} and messages.attempts = v.column2
       returning messages.id`.execute(db);
     for (const r of out.rows) changed.add(r.id);
   }
