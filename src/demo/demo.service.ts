@@ -89,7 +89,7 @@ export async function seedDemoWorkspace(
   // The latest buyers, read once. The first of them order again since the journey went live: they
   // enter it (the holdout share aside), are thanked by email in sandbox and wait out its three days,
   // so the canvas and the message log are not empty on first look. The assistant picks from them too.
-  const buyers = (await nudge.profiles.orderTotals(workspace.id)).sort((a, b) => b.lastOrderAt - a.lastOrderAt).slice(0, Math.max(30, DEMO_JOURNEY_ORDERS));
+  const buyers = (await nudge.profiles.orderTotals(workspace.id)).sort((a, b) => b.lastOrderAt - a.lastOrderAt || a.profileId.localeCompare(b.profileId)).slice(0, Math.max(30, DEMO_JOURNEY_ORDERS));
   const people = await Promise.all(buyers.map((b) => nudge.profiles.get(workspace.id, b.profileId, 0)));
   const orderers = people.slice(0, DEMO_JOURNEY_ORDERS).flatMap((p) => (p.userId ? [p.userId] : []));
   await nudge.ingest.ingest(workspace.id, demoJourneyOrders(orderers));
